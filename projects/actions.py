@@ -1,0 +1,199 @@
+"""Writes that span several rows and leave a trace in the activity list.
+
+Views and forms validate; these functions apply a validated change atomically and record the
+event. Each raises ``ValidationError`` for a rule that only the database state can decide.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Collaboration, Event, Invitation, Membership, Party, Role
+
+
+def record(collaboration, actor, kind, subject="", detail=""):
+    return Event.objects.create(
+        collaboration=collaboration,
+        actor=actor if actor and actor.is_authenticated else None,
+        kind=kind,
+        subject=str(subject)[:300],
+        detail=str(detail)[:500],
+    )
+
+
+@transaction.atomic
+def create_collaboration(*, user, organisation, **fields) -> Collaboration:
+    """Create a collaboration with its first party; the creator becomes its coordinator."""
+    collaboration = Collaboration.objects.create(created_by=user, **fields)
+    party = Party.objects.create(collaboration=collaboration, organisation=organisation, is_coordinating=True)
+    Membership.objects.create(collaboration=collaboration, party=party, user=user, role=Role.COORDINATOR)
+    record(collaboration, user, Event.Kind.COLLABORATION_CREATED, collaboration.title)
+    record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
+    record(collaboration, user, Event.Kind.MEMBER_JOINED, user.get_full_name(), Role.COORDINATOR.label)
+    return collaboration
+
+
+@transaction.atomic
+def update_collaboration(collaboration, *, user, changed_fields):
+    collaboration.save()
+    if "archived" in changed_fields:
+        kind = Event.Kind.COLLABORATION_ARCHIVED if collaboration.archived else Event.Kind.COLLABORATION_RESTORED
+        record(collaboration, user, kind, collaboration.title)
+        changed_fields = [f for f in changed_fields if f != "archived"]
+    if changed_fields:
+        labels = [str(Collaboration._meta.get_field(name).verbose_name) for name in changed_fields]
+        record(collaboration, user, Event.Kind.COLLABORATION_CHANGED, collaboration.title, ", ".join(labels))
+
+
+def _set_single_coordinating(party):
+    if party.is_coordinating:
+        Party.objects.filter(collaboration_id=party.collaboration_id).exclude(pk=party.pk).update(is_coordinating=False)
+
+
+@transaction.atomic
+def add_party(collaboration, *, user, organisation, contribution="", is_coordinating=False) -> Party:
+    if Party.objects.filter(collaboration=collaboration, organisation=organisation).exists():
+        raise ValidationError(_("%(name)s är redan part i samverkan.") % {"name": organisation.name})
+    party = Party.objects.create(
+        collaboration=collaboration,
+        organisation=organisation,
+        contribution=contribution,
+        is_coordinating=is_coordinating,
+    )
+    _set_single_coordinating(party)
+    record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
+    return party
+
+
+@transaction.atomic
+def update_party(party, *, user):
+    party.save()
+    _set_single_coordinating(party)
+    record(party.collaboration, user, Event.Kind.PARTY_CHANGED, party.organisation.name)
+
+
+@transaction.atomic
+def remove_party(party, *, user):
+    if party.memberships.exists():
+        raise ValidationError(
+            _("%(name)s har personer i samverkan. Ta bort dem eller flytta dem till en annan part först.")
+            % {"name": party.organisation.name}
+        )
+    collaboration = party.collaboration
+    name = party.organisation.name
+    party.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    party.delete()
+    record(collaboration, user, Event.Kind.PARTY_REMOVED, name)
+
+
+def _lock_coordinators(collaboration):
+    # Lock the coordinator rows so that two coordinators cannot demote each other at once.
+    return list(
+        Membership.objects.select_for_update()
+        .filter(collaboration=collaboration, role=Role.COORDINATOR)
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def change_role(membership, *, user, role):
+    coordinators = _lock_coordinators(membership.collaboration)
+    if membership.role == Role.COORDINATOR and role != Role.COORDINATOR and coordinators == [membership.pk]:
+        raise ValidationError(_("Samverkan måste ha minst en samordnare. Gör någon annan till samordnare först."))
+    old = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(
+        membership.collaboration,
+        user,
+        Event.Kind.MEMBER_ROLE_CHANGED,
+        membership.user.get_full_name(),
+        f"{old} → {membership.get_role_display()}",
+    )
+
+
+@transaction.atomic
+def remove_member(membership, *, user):
+    coordinators = _lock_coordinators(membership.collaboration)
+    if membership.role == Role.COORDINATOR and coordinators == [membership.pk]:
+        raise ValidationError(_("Den sista samordnaren kan inte tas bort. Gör någon annan till samordnare först."))
+    membership.delete()
+    record(membership.collaboration, user, Event.Kind.MEMBER_REMOVED, membership.user.get_full_name())
+
+
+def _send_invitation(request, invitation, token):
+    url = request.build_absolute_uri(reverse("projects:invitation_accept", args=[token]))
+    context = {"invitation": invitation, "url": url, "valid_days": settings.INVITATION_VALID_DAYS}
+    subject = _("Inbjudan till samverkan: %(title)s") % {"title": invitation.collaboration.title}
+    body = render_to_string("projects/email/invitation.txt", context, request=request)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email], fail_silently=False)
+    )
+
+
+@transaction.atomic
+def invite(request, collaboration, *, party, email, role) -> Invitation:
+    email = email.strip().lower()
+    if Membership.objects.filter(collaboration=collaboration, user__email__iexact=email).exists():
+        raise ValidationError(_("%(email)s är redan med i samverkan.") % {"email": email})
+    if Invitation.objects.pending().filter(collaboration=collaboration, email__iexact=email).exists():
+        raise ValidationError(
+            _("%(email)s har redan en inbjudan som väntar på svar. Skicka den igen i listan nedan.") % {"email": email}
+        )
+    invitation = Invitation(collaboration=collaboration, party=party, email=email, role=role, invited_by=request.user)
+    token = invitation.new_token()
+    invitation.save()
+    _send_invitation(request, invitation, token)
+    record(collaboration, request.user, Event.Kind.INVITATION_SENT, email, f"{party} · {invitation.get_role_display()}")
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(request, invitation):
+    """A new link, valid for another seven days; the old link stops working."""
+    if invitation.accepted_at:
+        raise ValidationError(_("Inbjudan är redan accepterad."))
+    invitation.revoked_at = None
+    token = invitation.new_token()
+    invitation.save()
+    _send_invitation(request, invitation, token)
+    record(invitation.collaboration, request.user, Event.Kind.INVITATION_RESENT, invitation.email)
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, user):
+    if invitation.accepted_at:
+        raise ValidationError(_("Inbjudan är redan accepterad och kan inte återkallas."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(invitation.collaboration, user, Event.Kind.INVITATION_REVOKED, invitation.email)
+
+
+@transaction.atomic
+def accept_invitation(invitation, *, user) -> Membership:
+    """Turn a pending invitation into a membership. The row is locked: a link works once."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("Inbjudan gäller inte längre."))
+    membership, created = Membership.objects.get_or_create(
+        collaboration=invitation.collaboration,
+        user=user,
+        defaults={"party": invitation.party, "role": invitation.role},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if created:
+        record(
+            invitation.collaboration,
+            user,
+            Event.Kind.MEMBER_JOINED,
+            user.get_full_name(),
+            f"{invitation.party} · {membership.get_role_display()}",
+        )
+    return membership

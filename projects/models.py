@@ -1,0 +1,321 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_org_number
+
+
+class Sector(models.TextChoices):
+    KOMMUN = "kommun", _("Kommun")
+    REGION = "region", _("Region")
+    MYNDIGHET = "myndighet", _("Statlig myndighet")
+    ANNAN_OFFENTLIG = "annan_offentlig", _("Annan offentlig aktör")
+    IDEELL_FORENING = "ideell_forening", _("Ideell förening")
+    STIFTELSE = "stiftelse", _("Stiftelse")
+    TROSSAMFUND = "trossamfund", _("Trossamfund")
+    EKONOMISK_FORENING = "ekonomisk_forening", _("Ekonomisk förening/socialt företag")
+    ANNAN_IDEBUREN = "annan_ideburen", _("Annan idéburen organisation")
+
+
+PUBLIC_SECTORS = frozenset({Sector.KOMMUN, Sector.REGION, Sector.MYNDIGHET, Sector.ANNAN_OFFENTLIG})
+
+
+class Phase(models.TextChoices):
+    """The six phases of a decision process in the Council of Europe code."""
+
+    AGENDASATTNING = "agendasattning", _("Agendasättning")
+    FORMULERING = "formulering", _("Formulering")
+    BESLUT = "beslut", _("Beslut")
+    GENOMFORANDE = "genomforande", _("Genomförande")
+    UPPFOLJNING = "uppfoljning", _("Uppföljning")
+    OMFORMULERING = "omformulering", _("Omformulering")
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Samordnare")
+    EDITOR = "editor", _("Redaktör")
+    READER = "reader", _("Läsare")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("namn"), max_length=200)
+    sector = models.CharField(_("sektor"), max_length=32, choices=Sector.choices)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        null=True,
+        help_text=_("Tio siffror, till exempel 212000-1355. Frivilligt."),
+    )
+    municipality = models.CharField(_("kommun"), max_length=100, blank=True)
+    website = models.URLField(_("webbplats"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("kontaktadress (e-post)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_number"], condition=Q(org_number__isnull=False), name="unique_org_number_when_given"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:organisation_detail", args=[self.pk])
+
+    @property
+    def is_public(self):
+        return self.sector in PUBLIC_SECTORS
+
+    def clean(self):
+        super().clean()
+        if self.org_number:
+            self.org_number = normalise_org_number(self.org_number)
+        else:
+            self.org_number = None
+
+
+class CollaborationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Collaborations the user is a member of (see projects.permissions)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Collaboration(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    challenge = models.TextField(
+        _("samhällsutmaning"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Vilken utmaning i samhället vill ni möta tillsammans?"),
+    )
+    target_group = models.CharField(_("målgrupp"), max_length=500, blank=True)
+    description = models.TextField(_("beskrivning"), max_length=10000, blank=True)
+    start_date = models.DateField(_("planerad start"), null=True, blank=True)
+    end_date = models.DateField(_("planerat slut"), null=True, blank=True)
+    phase = models.CharField(_("fas"), max_length=32, choices=Phase.choices, default=Phase.AGENDASATTNING)
+    archived = models.BooleanField(_("arkiverad"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("skapad av"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samverkan")
+        verbose_name_plural = _("samverkan")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gt=models.F("start_date")),
+                name="collaboration_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:overview", args=[self.pk])
+
+    def sector_warnings(self, parties=None):
+        """Warnings (not errors) about the mix of parties: both sectors should take part."""
+        parties = list(self.parties.select_related("organisation")) if parties is None else parties
+        warnings = []
+        if not any(p.organisation.is_public for p in parties):
+            warnings.append(_("Samverkan saknar en offentlig part (kommun, region eller myndighet)."))
+        if not any(not p.organisation.is_public for p in parties):
+            warnings.append(
+                _("Samverkan saknar en idéburen part (förening, stiftelse, trossamfund eller socialt företag).")
+            )
+        return warnings
+
+
+class Party(models.Model):
+    """An organisation taking part in a collaboration."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="parties"
+    )
+    contribution = models.TextField(
+        _("bidrar med"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Resurser som parten bidrar med: pengar, personal, ideella krafter, lokaler, kunskap."),
+    )
+    is_coordinating = models.BooleanField(_("samordnande part"), default=False)
+    created_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parter")
+        ordering = ["-is_coordinating", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "organisation"], name="unique_party_per_collaboration")
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class Membership(models.Model):
+    """A person in a collaboration on behalf of one party, with a role."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="memberships")
+    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("roll"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        ordering = ["party__organisation__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "user"], name="unique_membership_per_collaboration")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.party})"
+
+    @property
+    def is_coordinator(self):
+        return self.role == Role.COORDINATOR
+
+    def is_last_coordinator(self):
+        return (
+            self.is_coordinator
+            and not Membership.objects.filter(collaboration_id=self.collaboration_id, role=Role.COORDINATOR)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på svar")
+        ACCEPTED = "accepted", _("Accepterad")
+        REVOKED = "revoked", _("Återkallad")
+        EXPIRED = "expired", _("Har gått ut")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="invitations")
+    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-postadress"))
+    role = models.CharField(_("roll"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["collaboration", "email"])]
+
+    def __str__(self):
+        return self.email
+
+    def new_token(self) -> str:
+        """Give the invitation a fresh secret; returns the plain token (only the hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.sent_at = timezone.now()
+        self.expires_at = self.sent_at + timedelta(days=settings.INVITATION_VALID_DAYS)
+        return token
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+
+class Event(models.Model):
+    """One entry of a collaboration's activity list ("Händelser")."""
+
+    class Kind(models.TextChoices):
+        COLLABORATION_CREATED = "collaboration.created", _("Samverkan skapad")
+        COLLABORATION_CHANGED = "collaboration.changed", _("Samverkan ändrad")
+        COLLABORATION_ARCHIVED = "collaboration.archived", _("Samverkan arkiverad")
+        COLLABORATION_RESTORED = "collaboration.restored", _("Samverkan återställd")
+        PARTY_ADDED = "party.added", _("Part tillagd")
+        PARTY_CHANGED = "party.changed", _("Part ändrad")
+        PARTY_REMOVED = "party.removed", _("Part borttagen")
+        MEMBER_JOINED = "member.joined", _("Person tillagd")
+        MEMBER_ROLE_CHANGED = "member.role_changed", _("Roll ändrad")
+        MEMBER_REMOVED = "member.removed", _("Person borttagen")
+        INVITATION_SENT = "invitation.sent", _("Inbjudan skickad")
+        INVITATION_RESENT = "invitation.resent", _("Inbjudan skickad igen")
+        INVITATION_REVOKED = "invitation.revoked", _("Inbjudan återkallad")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    subject = models.CharField(max_length=300, blank=True, help_text="What the event is about, as shown.")
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["collaboration", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"

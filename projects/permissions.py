@@ -1,0 +1,114 @@
+"""Who may do what in a collaboration: the one place that answers it.
+
+Two questions, as Wagtail's permission policies put them:
+
+* ``policy.user_has_permission(user, action, collaboration)`` — may this person do this here?
+* ``policy.collaborations_for(user, action)`` — which collaborations may this person do it in?
+
+Views never look at roles themselves; they go through :func:`collaboration_required`, which
+loads the collaboration, answers 404 to anybody who is not a member (an outsider must not learn
+that it exists) and 403 to a member whose role does not allow the action.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Collaboration, Membership, Organisation, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read everything in the collaboration
+    EDIT = "edit"  # answer, comment, write
+    MANAGE = "manage"  # parties, people, invitations, phases, settings, exports
+
+
+ROLE_ACTIONS = {
+    Role.READER: {Action.VIEW},
+    Role.EDITOR: {Action.VIEW, Action.EDIT},
+    Role.COORDINATOR: {Action.VIEW, Action.EDIT, Action.MANAGE},
+}
+
+# What an archived collaboration still allows: reading, and a coordinator restoring it.
+ARCHIVED_ACTIONS = {Action.VIEW}
+
+
+class CollaborationPolicy:
+    def membership(self, user, collaboration):
+        if not user.is_authenticated:
+            return None
+        cache = getattr(user, "_membership_cache", None)
+        if cache is None:
+            cache = user._membership_cache = {}
+        if collaboration.pk not in cache:
+            cache[collaboration.pk] = (
+                Membership.objects.select_related("party__organisation")
+                .filter(user=user, collaboration=collaboration)
+                .first()
+            )
+        return cache[collaboration.pk]
+
+    def role_allows(self, role, action, *, archived=False):
+        allowed = ROLE_ACTIONS.get(role, set())
+        if archived:
+            allowed = allowed & ARCHIVED_ACTIONS
+        return action in allowed
+
+    def user_has_permission(self, user, action, collaboration, *, ignore_archived=False):
+        membership = self.membership(user, collaboration)
+        if membership is None:
+            return False
+        archived = collaboration.archived and not ignore_archived
+        return self.role_allows(membership.role, action, archived=archived)
+
+    def collaborations_for(self, user, action=Action.VIEW):
+        if not user.is_authenticated:
+            return Collaboration.objects.none()
+        roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+        qs = Collaboration.objects.filter(memberships__user=user, memberships__role__in=roles)
+        if action not in ARCHIVED_ACTIONS:
+            qs = qs.filter(archived=False)
+        return qs
+
+
+policy = CollaborationPolicy()
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Members of an organisation edit it: whoever created it, and anyone who is in a
+    collaboration on behalf of it. Staff can too."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or organisation.created_by_id == user.pk:
+        return True
+    return Membership.objects.filter(user=user, party__organisation=organisation).exists()
+
+
+def collaboration_required(action=Action.VIEW, *, allow_archived=False):
+    """Decorator for views taking ``pk`` of a collaboration.
+
+    Sets ``request.collaboration`` and ``request.membership``. Use under ``login_required``.
+    ``allow_archived`` lets a coordinator reach a view (restoring) in an archived collaboration.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            try:
+                collaboration = Collaboration.objects.get(pk=pk)
+            except (Collaboration.DoesNotExist, ValueError):
+                raise Http404 from None
+            membership = policy.membership(request.user, collaboration)
+            if membership is None:
+                raise Http404 from None
+            if not policy.user_has_permission(request.user, action, collaboration, ignore_archived=allow_archived):
+                raise PermissionDenied
+            request.collaboration = collaboration
+            request.membership = membership
+            return view(request, collaboration, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
