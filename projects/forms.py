@@ -10,6 +10,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Webbplats"), max_length=300, required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "sector", "org_number", "municipality", "website", "contact_email"]

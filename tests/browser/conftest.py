@@ -1,0 +1,119 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+Run: ``.venv/bin/python -m pytest tests/browser`` (or ``-m browser``). Screenshots of every page are
+written to ``test-artifacts/screenshots/<name>-<width>.png`` so that a person can look at them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in this thread, and Django's ORM then refuses
+# synchronous queries from the test ("You cannot call this from an async context"). The test code
+# never runs concurrently with the loop, so this is the standard, safe workaround.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOT_INSTALLED = "Debian's chromium is not installed: apt-get install chromium"
+
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 390, "height": 844},
+}
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marker
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(NOT_INSTALLED)
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra is not installed
+        pytest.skip(f"playwright is not installed ({exc}): pip install -e '.[test]'")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    except PlaywrightError as exc:
+        playwright.stop()
+        pytest.skip(f"{NOT_INSTALLED} (playwright could not launch {CHROMIUM}: {exc.message.splitlines()[0]})")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts (a context is one person: its own cookies)."""
+    contexts = []
+
+    def open_page(viewport="desktop"):
+        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="sv-SE")
+        context.set_default_timeout(5_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def live(live_server, transactional_db):
+    """The live server, with a database that its thread can see."""
+    return live_server
+
+
+def check_axe(page, label):
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now and fail on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    lines = [f"axe found {results.violations_count} violation(s) on {label} ({page.url}):"]
+    for violation in results.response["violations"]:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"]:
+            # A target is a CSS selector, or a list of selectors for a node inside an iframe/shadow root.
+            target = " >>> ".join(t if isinstance(t, str) else " ".join(t) for t in node["target"])
+            lines.append(f"    at {target}")
+            lines.extend(f"       {line}" for line in (node.get("failureSummary") or "").splitlines())
+    if os.environ.get("AXE_SURVEY"):
+        with open("/tmp/axe_survey.txt", "a") as f:
+            f.write("\n".join(lines) + "\n")
+        return results
+    assert results.violations_count == 0, "\n".join(lines)
+    return results
+
+
+def screenshot(page, name):
+    """Save the whole page as test-artifacts/screenshots/<name>-<width>.png."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    path = SCREENSHOT_DIR / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def check_page(page, name):
+    """Screenshot the page and check it with axe, at the current viewport size."""
+    screenshot(page, name)
+    check_axe(page, f"{name} at {page.viewport_size['width']}px")

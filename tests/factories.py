@@ -1,0 +1,59 @@
+"""Named seed people and organisations that read like people (as Zulip's example users)."""
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+
+from projects import actions
+from projects.models import Collaboration, Membership, Organisation, Party, Role, Sector
+
+PASSWORD = "ett-langt-testlosenord"
+_seq = count(1)
+
+
+def make_user(name="Anna Andersson", email=None, **extra):
+    email = email or f"{name.split()[0].lower()}{next(_seq)}@example.se"
+    return get_user_model().objects.create_user(email=email, password=PASSWORD, full_name=name, **extra)
+
+
+def make_organisation(name="Exempelkommun", sector=Sector.KOMMUN, **extra):
+    return Organisation.objects.create(name=name, sector=sector, **extra)
+
+
+def make_collaboration(coordinator=None, organisation=None, title="Mötesplats för unga", **fields):
+    coordinator = coordinator or make_user("Anna Andersson")
+    organisation = organisation or make_organisation("Exempelkommun", Sector.KOMMUN)
+    return actions.create_collaboration(user=coordinator, organisation=organisation, title=title, **fields)
+
+
+def add_party(collaboration, name="Föreningen Gemenskap", sector=Sector.IDEELL_FORENING):
+    organisation = Organisation.objects.filter(name=name).first() or make_organisation(name, sector)
+    party, _ = Party.objects.get_or_create(collaboration=collaboration, organisation=organisation)
+    return party
+
+
+def add_member(collaboration, user=None, role=Role.EDITOR, party=None, name="Bo Berg"):
+    user = user or make_user(name)
+    party = party or add_party(collaboration)
+    return Membership.objects.create(collaboration=collaboration, party=party, user=user, role=role)
+
+
+def collaboration_with_people():
+    """Exempelkommun and Föreningen Gemenskap with a coordinator, an editor and a reader."""
+    anna = make_user("Anna Andersson", email="anna@exempelkommun.se")
+    collaboration = make_collaboration(coordinator=anna)
+    bo = add_member(collaboration, role=Role.EDITOR, name="Bo Berg").user
+    cecilia = add_member(collaboration, role=Role.READER, name="Cecilia Carlsson").user
+    return collaboration, {"coordinator": anna, "editor": bo, "reader": cecilia}
+
+
+__all__ = [
+    "PASSWORD",
+    "Collaboration",
+    "add_member",
+    "add_party",
+    "collaboration_with_people",
+    "make_collaboration",
+    "make_organisation",
+    "make_user",
+]

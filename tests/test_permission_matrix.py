@@ -1,0 +1,156 @@
+"""Every URL of the app × anonymous, outsider, reader, editor, coordinator.
+
+The matrix is checked against the URLconf: a URL without an entry fails
+``test_every_url_is_in_the_matrix``, so a new view cannot ship without its permission test.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from projects.models import Invitation, Role, Sector
+from tests.factories import make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "reader", "editor", "coordinator"]
+
+# Outcomes: "ok" (2xx or a redirect that is not to the login page), "login" (redirect to log in),
+# or an exact status code.
+OK, LOGIN = "ok", "login"
+
+# URL namespaces and names that belong to libraries with their own tests and access rules.
+THIRD_PARTY_PREFIXES = ("admin:", "account_", "set_language", "socialaccount_", "mfa_", "usersessions_")
+
+
+@dataclass
+class Case:
+    kwargs: callable = lambda ctx: {}
+    method: str = "get"
+    data: callable = lambda ctx: {}
+    expect: dict = field(default_factory=dict)
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES[1:], outcome) | {"anonymous": LOGIN}
+
+
+MEMBERS_VIEW = {"anonymous": LOGIN, "outsider": 404, "reader": OK, "editor": OK, "coordinator": OK}
+MANAGE = {"anonymous": LOGIN, "outsider": 404, "reader": 403, "editor": 403, "coordinator": OK}
+
+
+def pk(ctx):
+    return {"pk": ctx["collaboration"].pk}
+
+
+MATRIX = {
+    "projects:dashboard": Case(expect=everyone(OK)),
+    "projects:collaboration_create": Case(expect=everyone(OK)),
+    "projects:overview": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:collaboration_edit": Case(kwargs=pk, expect=MANAGE),
+    "projects:events": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:parties": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:party_add": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"organisation": ctx["spare_org"].pk}, expect=MANAGE
+    ),
+    "projects:party_edit": Case(kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["civil_party"].pk}, expect=MANAGE),
+    "projects:party_remove": Case(
+        kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["empty_party"].pk}, method="post", expect=MANAGE
+    ),
+    "projects:people": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:member_role": Case(
+        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk},
+        method="post",
+        data=lambda ctx: {"role": Role.EDITOR},
+        expect=MANAGE,
+    ),
+    "projects:member_remove": Case(
+        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk}, method="post", expect=MANAGE
+    ),
+    "projects:invitation_create": Case(kwargs=pk, expect=MANAGE),
+    "projects:invitation_resend": Case(
+        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk}, method="post", expect=MANAGE
+    ),
+    "projects:invitation_revoke": Case(
+        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk}, method="post", expect=MANAGE
+    ),
+    # The link is the credential: anyone holding it sees it; a logged-in account that is not the
+    # invited address gets a page saying so (403).
+    "projects:invitation_accept": Case(
+        kwargs=lambda ctx: {"token": ctx["token"]},
+        expect={"anonymous": OK, "outsider": 403, "reader": 403, "editor": 403, "coordinator": 403},
+    ),
+    "projects:organisation_list": Case(expect=everyone(OK)),
+    "projects:organisation_create": Case(expect=everyone(OK)),
+    "projects:organisation_detail": Case(kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
+                                         expect=everyone(OK)),
+    # Members of an organisation edit it: the reader and the editor act for Föreningen Gemenskap,
+    # the coordinator for Exempelkommun.
+    "projects:organisation_edit": Case(
+        kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
+        expect={"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403},
+    ),
+    "about": Case(expect=dict.fromkeys(ROLES, OK)),
+}
+
+
+def _url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    ours = {name for name in _url_names() if not name.startswith(THIRD_PARTY_PREFIXES)}
+    missing = ours - MATRIX.keys()
+    assert not missing, f"URLs without a permission-matrix entry: {sorted(missing)}"
+    stale = MATRIX.keys() - ours
+    assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def _context(people):
+    collaboration, users = people
+    civil_party = users["editor"].memberships.get().party
+    empty_party = collaboration.parties.create(organisation=make_organisation("Stiftelsen Tom", Sector.STIFTELSE))
+    invitation = Invitation(
+        collaboration=collaboration, party=civil_party, email="ny@gemenskap.se", role=Role.EDITOR,
+        invited_by=users["coordinator"],
+    )
+    token = invitation.new_token()
+    invitation.save()
+    return {
+        "collaboration": collaboration,
+        "civil_party": civil_party,
+        "empty_party": empty_party,
+        "spare_org": make_organisation("Trossamfundet Hopp", Sector.TROSSAMFUND),
+        "reader_membership": users["reader"].memberships.get(),
+        "invitation": invitation,
+        "token": token,
+        "users": users | {"outsider": make_user("Olle Utomstående")},
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission(client, people, name, role):
+    case = MATRIX[name]
+    ctx = _context(people)
+    if role != "anonymous":
+        client.force_login(ctx["users"][role])
+    url = reverse(name, kwargs=case.kwargs(ctx))
+    response = getattr(client, case.method)(url, case.data(ctx))
+    expected = case.expect[role]
+    login_url = reverse("account_login")
+    if expected == LOGIN:
+        assert response.status_code == 302 and response.url.startswith(login_url), response
+    elif expected == OK:
+        assert response.status_code < 400, response
+        if response.status_code == 302:
+            assert not response.url.startswith(login_url)
+    else:
+        assert response.status_code == expected, response
