@@ -14,3 +14,9 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Fullständigt namn"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )

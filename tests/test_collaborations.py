@@ -32,7 +32,9 @@ def test_creator_becomes_coordinator_of_the_coordinating_party(client):
     assert membership.user == anna and membership.role == Role.COORDINATOR
     assert membership.party.organisation == kommun and membership.party.is_coordinating
     assert set(collaboration.events.values_list("kind", flat=True)) == {
-        Event.Kind.COLLABORATION_CREATED, Event.Kind.PARTY_ADDED, Event.Kind.MEMBER_JOINED
+        Event.Kind.COLLABORATION_CREATED,
+        Event.Kind.PARTY_ADDED,
+        Event.Kind.MEMBER_JOINED,
     }
 
 
@@ -40,8 +42,11 @@ def test_create_with_a_new_organisation(client):
     client.force_login(make_user())
     response = client.post(
         reverse("projects:collaboration_create"),
-        create_data(new_organisation_name="Föreningen Gemenskap", new_organisation_sector=Sector.IDEELL_FORENING,
-                    new_organisation_number="802000-0009"),
+        create_data(
+            new_organisation_name="Föreningen Gemenskap",
+            new_organisation_sector=Sector.IDEELL_FORENING,
+            new_organisation_number="802000-0009",
+        ),
     )
     assert response.status_code == 302
     assert Organisation.objects.get().org_number == "802000-0009"
@@ -140,8 +145,10 @@ def test_only_one_coordinating_party(client, people):
     collaboration, users = people
     client.force_login(users["coordinator"])
     party = users["editor"].memberships.get().party
-    client.post(reverse("projects:party_edit", args=[collaboration.pk, party.pk]),
-                {"contribution": "Ideella ledare två kvällar i veckan", "is_coordinating": "on"})
+    client.post(
+        reverse("projects:party_edit", args=[collaboration.pk, party.pk]),
+        {"contribution": "Ideella ledare två kvällar i veckan", "is_coordinating": "on"},
+    )
     assert list(collaboration.parties.filter(is_coordinating=True)) == [party]
 
 

@@ -83,14 +83,16 @@ MATRIX = {
     ),
     "projects:organisation_list": Case(expect=everyone(OK)),
     "projects:organisation_create": Case(expect=everyone(OK)),
-    "projects:organisation_detail": Case(kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
-                                         expect=everyone(OK)),
+    "projects:organisation_detail": Case(
+        kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk}, expect=everyone(OK)
+    ),
     # Members of an organisation edit it: the reader and the editor act for Föreningen Gemenskap,
     # the coordinator for Exempelkommun.
     "projects:organisation_edit": Case(
         kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
         expect={"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403},
     ),
+    "accounts:profile": Case(expect=everyone(OK)),
     "about": Case(expect=dict.fromkeys(ROLES, OK)),
 }
 
@@ -118,7 +120,10 @@ def _context(people):
     civil_party = users["editor"].memberships.get().party
     empty_party = collaboration.parties.create(organisation=make_organisation("Stiftelsen Tom", Sector.STIFTELSE))
     invitation = Invitation(
-        collaboration=collaboration, party=civil_party, email="ny@gemenskap.se", role=Role.EDITOR,
+        collaboration=collaboration,
+        party=civil_party,
+        email="ny@gemenskap.se",
+        role=Role.EDITOR,
         invited_by=users["coordinator"],
     )
     token = invitation.new_token()

@@ -22,9 +22,14 @@ def run_manage(*args, **env):
 
 def test_check_deploy_is_clean_in_production_mode():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SAMVERKAN_ENV="production", SECRET_KEY="x" * 60 + "-not-a-real-key-but-long-and-random-enough-9f8e7d",
-        ALLOWED_HOSTS="samverkan.example.se", DEBUG="",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SAMVERKAN_ENV="production",
+        SECRET_KEY="x" * 60 + "-not-a-real-key-but-long-and-random-enough-9f8e7d",
+        ALLOWED_HOSTS="samverkan.example.se",
+        DEBUG="",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -91,7 +96,11 @@ def test_translation_file_is_up_to_date_with_the_code(tmp_path):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
-        cwd=copy, env=environment, capture_output=True, text=True, timeout=300,
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     fresh = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))

@@ -76,7 +76,7 @@ def test_coordinator_invites_a_person_who_accepts(live, new_page, mailoutbox, vi
     add.click()
     expect(page.get_by_role("status").filter(has_text="Föreningen Gemenskap är tillagd som part.")).to_be_visible()
     parties_table = page.get_by_role("table", name="Parterna i samverkan")
-    expect(parties_table.get_by_role("link", name="Föreningen Gemenskap")).to_be_visible()
+    expect(parties_table.get_by_role("link", name="Föreningen Gemenskap", exact=True)).to_be_visible()
     check_page(page, "parties")
 
     # 4. The Personer tab: invite Bo.
@@ -140,9 +140,11 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(live, new_page,
     expect(skip).to_be_visible()  # visually-hidden-focusable: shown while it has focus
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
-    # The next Tab continues inside main (the first field of the login form), not in the menu.
+    # The next Tab continues inside main, not in the menu.
     page.keyboard.press("Tab")
-    expect(page.get_by_label(label("E-postadress"))).to_be_focused()
+    assert page.evaluate("document.activeElement.closest('main') !== null"), page.evaluate(
+        "document.activeElement.outerHTML"
+    )
 
 
 def test_phone_menu_opens_with_the_keyboard(live, new_page):
