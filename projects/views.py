@@ -20,7 +20,7 @@ from .forms import (
     PartyForm,
     RoleForm,
 )
-from .models import Invitation, Membership, Organisation, Party, hash_token
+from .models import Invitation, Membership, Organisation, Party, Role, hash_token
 from .permissions import Action, can_edit_organisation, collaboration_required, policy
 from .validators import normalise_org_number
 
@@ -222,9 +222,11 @@ def party_remove(request, collaboration, party_pk):
 
 def _people_context(request, collaboration, **extra):
     can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    members = list(collaboration.memberships.select_related("user", "party__organisation"))
     context = {
         "collaboration": collaboration,
-        "members": collaboration.memberships.select_related("user", "party__organisation"),
+        "members": members,
+        "coordinator_count": sum(1 for member in members if member.role == Role.COORDINATOR),
         "invitations": (
             collaboration.invitations.filter(accepted_at__isnull=True).select_related(
                 "party__organisation", "invited_by"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("konto/profil/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("guider/", include("guides.urls")),
     path("om/", TemplateView.as_view(template_name="about.html"), name="about"),
     path("", include("projects.urls")),
 ]

@@ -96,10 +96,6 @@ def check_axe(page, label):
             target = " >>> ".join(t if isinstance(t, str) else " ".join(t) for t in node["target"])
             lines.append(f"    at {target}")
             lines.extend(f"       {line}" for line in (node.get("failureSummary") or "").splitlines())
-    if os.environ.get("AXE_SURVEY"):
-        with open("/tmp/axe_survey.txt", "a") as f:
-            f.write("\n".join(lines) + "\n")
-        return results
     assert results.violations_count == 0, "\n".join(lines)
     return results
 
@@ -113,7 +109,36 @@ def screenshot(page, name):
     return path
 
 
+# Elements whose right edge is where the page's horizontal scrolling ends: the cause of the overflow.
+_OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const right = el.getBoundingClientRect().right + window.scrollX;
+    if (Math.abs(right - root.scrollWidth) <= 1 && culprits.length < 5) {
+      const cls = el.classList.length ? '.' + [...el.classList].join('.') : '';
+      const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+      culprits.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} "${text}"`);
+    }
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits};
+}"""
+
+
+def check_no_horizontal_scroll(page, label):
+    """WCAG 1.4.10 Reflow: at phone width the page itself must not scroll sideways (a wide table may
+    scroll inside its own .table-responsive box)."""
+    overflow = page.evaluate(_OVERFLOW_JS)
+    assert overflow is None, (
+        f"{label} ({page.url}) scrolls sideways: the page is {overflow['scrollWidth']}px wide in a "
+        f"{overflow['clientWidth']}px viewport; it ends at: " + "; ".join(overflow["culprits"])
+    )
+
+
 def check_page(page, name):
-    """Screenshot the page and check it with axe, at the current viewport size."""
+    """Screenshot the page and check it with axe and for sideways scrolling, at the current viewport size."""
+    label = f"{name} at {page.viewport_size['width']}px"
     screenshot(page, name)
-    check_axe(page, f"{name} at {page.viewport_size['width']}px")
+    check_axe(page, label)
+    check_no_horizontal_scroll(page, label)

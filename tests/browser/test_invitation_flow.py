@@ -6,11 +6,12 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from playwright.sync_api import expect
 
 from projects.models import Membership, Role, Sector
 from tests.browser.conftest import check_page
 from tests.factories import PASSWORD, make_organisation, make_user
+
+expect = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'").expect
 
 TITLE = "Mötesplats för unga i Exempelkommun"
 CHALLENGE = "Unga i ytterområdena saknar trygga mötesplatser på kvällar och helger."

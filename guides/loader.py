@@ -1,0 +1,656 @@
+"""Load the guide content from ``fixtures/`` (YAML) into the database.
+
+Everything is matched by its slug, so a reload after a text correction updates the rows in place
+and whatever points at them keeps pointing. Content that is no longer in the fixtures is marked
+``retired`` and kept. The whole load is one transaction: a broken file changes nothing.
+Errors name the file and the key (``fixtures/guides/mucf.yaml: sections[0].children[1].items[3]
+(mucf-status-q04): …``).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from . import models as m
+
+GUIDE_FILES = ["halland.yaml", "mucf.yaml", "sjustegs.yaml", "forum.yaml"]
+REFERENCE_FILES = [
+    "principles.yaml", "forms.yaml", "coe.yaml", "financing.yaml", "iop_conditions.yaml",
+    "agreement_templates.yaml", "tools.yaml",
+]  # fmt: skip
+AUDIENCES = {choice.value for choice in m.Audience}
+ANSWER_MODES = {choice.value for choice in m.AnswerMode}
+SECTION_KINDS = {choice.value for choice in m.Section.Kind}
+ITEM_KINDS = {choice.value for choice in m.Item.Kind}
+
+
+class FixtureError(Exception):
+    """A problem in the fixture files. The message lists every problem found, one a line."""
+
+
+def default_dir() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass
+class Report:
+    created: dict = field(default_factory=lambda: defaultdict(int))
+    updated: dict = field(default_factory=lambda: defaultdict(int))
+    retired: dict = field(default_factory=lambda: defaultdict(int))
+
+    def lines(self):
+        names = sorted(set(self.created) | set(self.updated) | set(self.retired))
+        return [
+            f"{name}: {self.created[name]} new, {self.updated[name]} updated, {self.retired[name]} retired"
+            for name in names
+        ]
+
+
+class _Reader:
+    """Parses the files and collects every problem before anything is written."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.errors: list[str] = []
+        self.data: dict[str, dict] = {}
+
+    def error(self, file, where, message):
+        self.errors.append(f"fixtures/{file}: {where}: {message}")
+
+    def read(self, relative):
+        path = self.base / relative
+        if not path.exists():
+            self.errors.append(f"fixtures/{relative}: the file is missing")
+            return {}
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f"line {mark.line + 1}" if mark else "?"
+            self.errors.append(f"fixtures/{relative}: {line}: not valid YAML ({getattr(exc, 'problem', exc)})")
+            return {}
+        if not isinstance(content, dict):
+            self.errors.append(f"fixtures/{relative}: the file must hold a mapping at the top")
+            return {}
+        self.data[relative] = content
+        return content
+
+
+def _where(path, slug=None):
+    return f"{path} ({slug})" if slug else path
+
+
+def _extra(entry, known):
+    return {key: value for key, value in entry.items() if key not in known}
+
+
+class Loader:
+    def __init__(self, base: Path | None = None):
+        self.base = Path(base) if base else default_dir()
+        self.reader = _Reader(self.base)
+        self.report = Report()
+        # Parsed rows per model: {model: {slug: (defaults, file, where)}}
+        self.rows: dict = defaultdict(dict)
+        self.links: list = []  # (file, where, model, slug, label) references to check
+
+    # -- parsing -------------------------------------------------------------------------------
+
+    def _row(self, model, file, where, entry, defaults, required=("slug",)):
+        for key in required:
+            value = entry.get(key)
+            if value in (None, ""):
+                self.reader.error(file, _where(where, entry.get("slug")), f"'{key}' is missing or empty")
+                return None
+        slug = entry["slug"]
+        if not isinstance(slug, str) or not slug.replace("-", "").replace("_", "").isalnum() or not slug.isascii():
+            self.reader.error(file, where, f"slug {slug!r} must be lowercase ASCII letters, digits and hyphens")
+            return None
+        if slug in self.rows[model]:
+            other_file, other_where = self.rows[model][slug][1:3]
+            self.reader.error(
+                file,
+                _where(where, slug),
+                f"the slug is used twice for a {model._meta.model_name} (also fixtures/{other_file}: {other_where})",
+            )
+            return None
+        defaults.setdefault("order", entry.get("order", 0) or 0)
+        defaults.setdefault("sources", entry.get("sources") or [])
+        self.rows[model][slug] = (defaults, file, where)
+        self._check_sources(file, _where(where, slug), defaults["sources"])
+        return slug
+
+    def _check_sources(self, file, where, sources):
+        if not isinstance(sources, list):
+            self.reader.error(file, where, "'sources' must be a list of {guide, section}")
+            return
+        for source in sources:
+            guide = source.get("guide") if isinstance(source, dict) else None
+            self.links.append((file, where, m.Guide, guide, "sources: guide"))
+
+    def _ref(self, file, where, model, slug, label):
+        if slug:
+            self.links.append((file, where, model, slug, label))
+
+    def parse_guide(self, file):
+        data = self.reader.read(f"guides/{file}")
+        if not data:
+            return
+        guide = data.get("guide") or {}
+        slug = self._row(
+            m.Guide,
+            f"guides/{file}",
+            "guide",
+            guide,
+            {
+                "title": guide.get("title", ""),
+                "publisher": guide.get("publisher", ""),
+                "year": guide.get("year"),
+                "audience": guide.get("audience", ""),
+                "subtitle": guide.get("subtitle", "") or "",
+                "source_file": guide.get("source_file", ""),
+                "attribution": guide.get("attribution", "") or "",
+                "credits": guide.get("credits", "") or "",
+                "order": GUIDE_FILES.index(file) + 1,
+                "extra": _extra(
+                    guide,
+                    {
+                        "slug",
+                        "title",
+                        "publisher",
+                        "year",
+                        "audience",
+                        "subtitle",
+                        "source_file",
+                        "attribution",
+                        "credits",
+                        "order",
+                    },
+                ),
+            },
+            required=("slug", "title", "publisher", "audience"),
+        )
+        if slug is None:
+            return
+        if guide.get("audience") not in AUDIENCES:
+            self.reader.error(f"guides/{file}", "guide", f"audience must be one of {sorted(AUDIENCES)}")
+        sections = data.get("sections")
+        if not isinstance(sections, list) or not sections:
+            self.reader.error(f"guides/{file}", "sections", "a guide needs a list of sections")
+            return
+        counter = iter(range(1, 100000))
+        for index, section in enumerate(sections):
+            self._parse_section(f"guides/{file}", f"sections[{index}]", section, slug, None, 0, index, counter)
+
+    def _parse_section(self, file, where, entry, guide, parent, depth, index, counter):
+        if not isinstance(entry, dict):
+            self.reader.error(file, where, "a section must be a mapping")
+            return
+        known = {
+            "slug",
+            "kind",
+            "order",
+            "title",
+            "subtitle",
+            "intro",
+            "audience",
+            "answer_mode",
+            "decision_phase",
+            "items",
+            "children",
+            "sources",
+        }
+        items = entry.get("items") or []
+        children = entry.get("children") or []
+        slug = self._row(
+            m.Section,
+            file,
+            where,
+            entry,
+            {
+                "guide": guide,
+                "parent": parent,
+                "kind": entry.get("kind", ""),
+                "title": entry.get("title", ""),
+                "subtitle": entry.get("subtitle", "") or "",
+                "intro": entry.get("intro", "") or "",
+                "audience": entry.get("audience", "") or "",
+                "answer_mode": entry.get("answer_mode") or m.AnswerMode.JOINT,
+                "decision_phase": entry.get("decision_phase"),
+                "depth": depth,
+                "sequence": next(counter),
+                "order": entry.get("order") or index + 1,
+                "extra": _extra(entry, known),
+            },
+            required=("slug", "kind", "title"),
+        )
+        if slug is None:
+            return
+        here = _where(where, slug)
+        if entry.get("kind") not in SECTION_KINDS:
+            self.reader.error(file, here, f"kind must be one of {sorted(SECTION_KINDS)}")
+        if entry.get("audience") and entry["audience"] not in AUDIENCES:
+            self.reader.error(file, here, f"audience must be one of {sorted(AUDIENCES)}")
+        if entry.get("answer_mode") and entry["answer_mode"] not in ANSWER_MODES:
+            self.reader.error(file, here, f"answer_mode must be one of {sorted(ANSWER_MODES)}")
+        self._ref(file, here, m.DecisionPhase, entry.get("decision_phase"), "decision_phase")
+        if not items and not children and not entry.get("intro") and not entry.get("see_also"):
+            self.reader.error(file, here, "the section is empty (no items, children, intro or see_also)")
+        for position, item in enumerate(items):
+            self._parse_item(file, f"{where}.items[{position}]", item, slug, position)
+        for position, child in enumerate(children):
+            self._parse_section(file, f"{where}.children[{position}]", child, guide, slug, depth + 1, position, counter)
+
+    def _parse_item(self, file, where, entry, section, position):
+        if not isinstance(entry, dict):
+            self.reader.error(file, where, "an item must be a mapping")
+            return
+        known = {"slug", "kind", "order", "title", "text", "group", "principle", "links", "sources"}
+        text = entry.get("text", "") or ""
+        title = entry.get("title", "") or ""
+        slug = self._row(
+            m.Item,
+            file,
+            where,
+            entry,
+            {
+                "section": section,
+                "kind": entry.get("kind", ""),
+                "title": title,
+                "text": text,
+                "group": entry.get("group", "") or "",
+                "principle": entry.get("principle"),
+                "links": entry.get("links") or [],
+                "order": entry.get("order") or position + 1,
+                "search_text": f"{title}\n{text}".lower(),
+                "extra": _extra(entry, known),
+            },
+            required=("slug", "kind", "text"),
+        )
+        if slug is None:
+            return
+        here = _where(where, slug)
+        if entry.get("kind") not in ITEM_KINDS:
+            self.reader.error(file, here, f"kind must be one of {sorted(ITEM_KINDS)}")
+        if entry.get("kind") == "principle" and not entry.get("principle"):
+            self.reader.error(file, here, "a principle item needs 'principle'")
+        self._ref(file, here, m.Principle, entry.get("principle"), "principle")
+        if entry.get("form"):
+            self._ref(file, here, m.CollaborationForm, entry["form"], "form")
+
+    def parse_principles(self):
+        file = "reference/principles.yaml"
+        data = self.reader.read(file)
+        self.principle_texts = []
+        self._list(file, "principer-om", "De sex principerna", "", about=data.get("about"))
+        for index, entry in enumerate(data.get("principles") or []):
+            where = f"principles[{index}]"
+            slug = self._row(
+                m.Principle, file, where, entry, {"name": entry.get("name", "")}, required=("slug", "name")
+            )
+            for position, text in enumerate(entry.get("texts") or []):
+                here = f"{_where(where, slug)}.texts[{position}]"
+                self._ref(file, here, m.Guide, text.get("guide"), "guide")
+                self._ref(file, here, m.Item, text.get("item"), "item")
+                if not text.get("text"):
+                    self.reader.error(file, here, "'text' is missing or empty")
+                self.principle_texts.append((slug, position, text))
+        if len(self.rows[m.Principle]) != 6:
+            self.reader.error(file, "principles", f"there are six principles, not {len(self.rows[m.Principle])}")
+
+    def parse_forms(self):
+        file = "reference/forms.yaml"
+        data = self.reader.read(file)
+        for index, entry in enumerate(data.get("categories") or []):
+            self._row(
+                m.FormCategory,
+                file,
+                f"categories[{index}]",
+                entry,
+                {
+                    "name": entry.get("name", ""),
+                    "short_name": entry.get("short_name", "") or "",
+                    "description": entry.get("description", "") or "",
+                },
+                required=("slug", "name"),
+            )
+        known = {
+            "slug",
+            "name",
+            "short_name",
+            "category",
+            "order",
+            "description",
+            "suits",
+            "not_suits",
+            "expectations",
+            "other_texts",
+            "sources",
+        }
+        for index, entry in enumerate(data.get("forms") or []):
+            where = f"forms[{index}]"
+            slug = self._row(
+                m.CollaborationForm,
+                file,
+                where,
+                entry,
+                {
+                    "name": entry.get("name", ""),
+                    "short_name": entry.get("short_name", "") or "",
+                    "category": entry.get("category"),
+                    "description": entry.get("description", "") or "",
+                    "suits": entry.get("suits", "") or "",
+                    "not_suits": entry.get("not_suits", "") or "",
+                    "expectations": entry.get("expectations", "") or "",
+                    "other_texts": entry.get("other_texts") or [],
+                    "extra": _extra(entry, known),
+                },
+                required=("slug", "name", "category"),
+            )
+            self._ref(file, _where(where, slug), m.FormCategory, entry.get("category"), "category")
+
+    def parse_coe(self):
+        file = "reference/coe.yaml"
+        data = self.reader.read(file)
+        self._list(file, "coe-om", "Europarådets kod", "", data.get("about"), extra={"links": data.get("links", [])})
+        for index, entry in enumerate(data.get("levels") or []):
+            self._row(
+                m.Level,
+                file,
+                f"levels[{index}]",
+                entry,
+                {"name": entry.get("name", ""), "description": entry.get("description", "") or ""},
+                required=("slug", "name"),
+            )
+        for index, entry in enumerate(data.get("phases") or []):
+            self._row(
+                m.DecisionPhase,
+                file,
+                f"phases[{index}]",
+                entry,
+                {
+                    "name": entry.get("name", ""),
+                    "names": entry.get("names") or {},
+                    "description": entry.get("description", "") or "",
+                    "extra": _extra(entry, {"slug", "name", "names", "order", "description", "sources"}),
+                },
+                required=("slug", "name"),
+            )
+        self._entries(
+            file,
+            "joint_effort_steps",
+            "coe-gemensamma-insatser",
+            "Gemensamma insatser i fem steg",
+            data.get("joint_effort_steps"),
+            title_key="name",
+        )
+        for index, entry in enumerate(data.get("maps") or []):
+            self._row(
+                m.ReferenceList,
+                file,
+                f"maps[{index}]",
+                entry,
+                {
+                    "title": entry.get("title", ""),
+                    "intro": entry.get("source_note", "") or "",
+                    "extra": {"kind": "map", **_extra(entry, {"slug", "title", "order", "sources", "source_note"})},
+                },
+                required=("slug", "title"),
+            )
+            for key in ("rows",):
+                for level in entry.get(key) or []:
+                    self._ref(file, f"maps[{index}].{key}", m.Level, level, "level")
+        if len(self.rows[m.Level]) != 4:
+            self.reader.error(file, "levels", "the code has four levels")
+        if len(self.rows[m.DecisionPhase]) != 6:
+            self.reader.error(file, "phases", "the code has six phases")
+
+    def _list(self, file, slug, title, intro, about=None, extra=None, sources=None):
+        """A list that exists for its entries; its own slug is fixed by this loader."""
+        entry = {"slug": slug, "sources": sources or []}
+        self._row(
+            m.ReferenceList,
+            file,
+            slug,
+            entry,
+            {"title": title, "intro": intro or "", "extra": {"about": about or [], **(extra or {})}},
+        )
+        return slug
+
+    def _entries(
+        self, file, key, list_slug, list_title, entries, intro="", sources=None, title_key="title", list_extra=None
+    ):
+        self._list(file, list_slug, list_title, intro, extra=list_extra, sources=sources)
+        entries = entries or []
+        if not entries:
+            self.reader.error(file, key, "the list is empty")
+        for index, entry in enumerate(entries):
+            self._row(
+                m.ReferenceEntry,
+                file,
+                f"{key}[{index}]",
+                entry,
+                {
+                    "reference_list": list_slug,
+                    "kind": entry.get("kind", "") or "",
+                    "title": entry.get(title_key, "") or "",
+                    "text": entry.get("text", "") or "",
+                    "cells": entry.get("cells") or {},
+                    "extra": _extra(entry, {"slug", "kind", title_key, "text", "cells", "order", "sources"}),
+                },
+            )
+
+    def parse_financing(self):
+        file = "reference/financing.yaml"
+        data = self.reader.read(file)
+        comparison = data.get("comparison") or {}
+        intro = (data.get("intro") or {}).get("text", "")
+        self._entries(
+            file,
+            "comparison.rows",
+            comparison.get("slug") or "finansiering-jamforelse",
+            comparison.get("title", ""),
+            comparison.get("rows"),
+            intro=intro,
+            sources=comparison.get("sources"),
+            title_key="name",
+            list_extra={
+                "kind": "table",
+                "columns": comparison.get("columns") or [],
+                "source_note": comparison.get("source_note", ""),
+            },
+        )
+        columns = {column.get("slug") for column in comparison.get("columns") or []}
+        for index, row in enumerate(comparison.get("rows") or []):
+            if set((row.get("cells") or {}).keys()) != columns:
+                self.reader.error(file, f"comparison.rows[{index}]", f"cells must have exactly the columns {columns}")
+        self._entries(
+            file,
+            "grants",
+            "bidragsformer",
+            "Tre sorters bidrag",
+            data.get("grants"),
+            intro=data.get("grants_intro", ""),
+            title_key="name",
+            list_extra={"source_note": data.get("grants_source_note", "")},
+        )
+
+    def parse_iop_conditions(self):
+        file = "reference/iop_conditions.yaml"
+        data = self.reader.read(file)
+        intro = data.get("intro") or {}
+        self._entries(
+            file,
+            "conditions",
+            "iop-villkor",
+            "När passar ett IOP?",
+            data.get("conditions"),
+            intro=intro.get("text", ""),
+            list_extra={"source_note": intro.get("source_note", "")},
+        )
+        for index, entry in enumerate(data.get("conditions") or []):
+            if entry.get("kind") not in {"fits", "does_not_fit"}:
+                self.reader.error(file, f"conditions[{index}]", "kind must be fits or does_not_fit")
+
+    def parse_tools(self):
+        file = "reference/tools.yaml"
+        data = self.reader.read(file)
+        parts = [
+            ("innovation_process", "innovationsprocessen", "Innovationsprocessen", "steps", "title"),
+            ("long_term_checklist", "langsiktighet-tank-pa", "Tänk på att", "items", "title"),
+            ("smart_goals", "smarta-mal", "SMARTa mål", "letters", "title"),
+            ("stakeholder_mapping", "intressentkartlaggning", "Intressentkartläggning", "entries", "title"),
+        ]
+        for key, slug, title, entries_key, title_key in parts:
+            part = data.get(key) or {}
+            self._entries(
+                file,
+                f"{key}.{entries_key}",
+                slug,
+                part.get("title") or title,
+                part.get(entries_key),
+                intro=part.get("intro", ""),
+                sources=part.get("sources"),
+                title_key=title_key,
+                list_extra=_extra(part, {"title", "intro", "sources", entries_key}),
+            )
+        self._entries(file, "mucf_tools", "mucf-verktyg", "Verktyg i samverkansmodellen", data.get("mucf_tools"))
+
+    def parse_templates(self):
+        file = "reference/agreement_templates.yaml"
+        data = self.reader.read(file)
+        self.template_forms = []
+        for index, entry in enumerate(data.get("templates") or []):
+            where = f"templates[{index}]"
+            slug = self._row(
+                m.AgreementTemplate,
+                file,
+                where,
+                entry,
+                {
+                    "title": entry.get("title", ""),
+                    "intro": entry.get("intro", "") or "",
+                    "outro": entry.get("outro", "") or "",
+                },
+                required=("slug", "title"),
+            )
+            for form in entry.get("for_forms") or []:
+                self._ref(file, _where(where, slug), m.CollaborationForm, form, "for_forms")
+                self.template_forms.append((slug, form))
+            headings = entry.get("headings") or []
+            if not headings:
+                self.reader.error(file, _where(where, slug), "a template needs headings")
+            for position, heading in enumerate(headings):
+                self._heading(file, f"{where}.headings[{position}]", heading, slug, None)
+
+    def _heading(self, file, where, entry, template, parent):
+        slug = self._row(
+            m.TemplateHeading,
+            file,
+            where,
+            entry,
+            {
+                "template": template,
+                "parent": parent,
+                "title": entry.get("title", ""),
+                "guidance": entry.get("guidance", "") or "",
+            },
+            required=("slug", "title"),
+        )
+        for position, child in enumerate(entry.get("children") or []):
+            self._heading(file, f"{where}.children[{position}]", child, template, slug)
+
+    def parse(self):
+        self.parse_principles()
+        self.parse_forms()
+        self.parse_coe()
+        self.parse_financing()
+        self.parse_iop_conditions()
+        self.parse_tools()
+        self.parse_templates()
+        for file in GUIDE_FILES:
+            self.parse_guide(file)
+        for file, where, model, slug, label in self.links:
+            if slug not in self.rows[model]:
+                self.reader.error(
+                    file, where, f"{label} {slug!r} does not resolve to any {model._meta.verbose_name} in the fixtures"
+                )
+        if self.reader.errors:
+            raise FixtureError("\n".join(self.reader.errors))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    FOREIGN_KEYS = {
+        m.Section: {"guide": m.Guide, "parent": m.Section, "decision_phase": m.DecisionPhase},
+        m.Item: {"section": m.Section, "principle": m.Principle},
+        m.CollaborationForm: {"category": m.FormCategory},
+        m.ReferenceEntry: {"reference_list": m.ReferenceList},
+        m.TemplateHeading: {"template": m.AgreementTemplate, "parent": m.TemplateHeading},
+    }
+    ORDER = [
+        m.Guide, m.Principle, m.FormCategory, m.CollaborationForm, m.Level, m.DecisionPhase, m.ReferenceList,
+        m.ReferenceEntry, m.AgreementTemplate, m.TemplateHeading, m.Section, m.Item,
+    ]  # fmt: skip
+
+    def _write(self, model):
+        name = model._meta.verbose_name_plural
+        existing = {obj.slug: obj for obj in model.objects.all()}
+        self.ids[model] = {}
+        fks = self.FOREIGN_KEYS.get(model, {})
+        # Parents before children (sections and headings nest): rows were parsed depth first.
+        for slug, (defaults, _file, _where) in self.rows[model].items():
+            values = dict(defaults)
+            for key, target in fks.items():
+                values[f"{key}_id"] = self.ids[target].get(values.pop(key)) if values.get(key) else None
+            values["retired"] = False
+            obj = existing.get(slug)
+            if obj is None:
+                obj = model.objects.create(slug=slug, **values)
+                self.report.created[name] += 1
+            else:
+                changed = [key for key, value in values.items() if getattr(obj, key) != value]
+                if changed:
+                    for key in changed:
+                        setattr(obj, key, values[key])
+                    obj.save(update_fields=changed)
+                    self.report.updated[name] += 1
+            self.ids[model][slug] = obj.pk
+        gone = [slug for slug, obj in existing.items() if slug not in self.rows[model] and not obj.retired]
+        if gone:
+            self.report.retired[name] += model.objects.filter(slug__in=gone).update(retired=True)
+        for slug, obj in existing.items():
+            self.ids[model].setdefault(slug, obj.pk)
+
+    @transaction.atomic
+    def write(self):
+        self.ids = {}
+        for model in self.ORDER:
+            self._write(model)
+        m.PrincipleText.objects.all().delete()
+        m.PrincipleText.objects.bulk_create(
+            m.PrincipleText(
+                principle_id=self.ids[m.Principle][slug],
+                guide_id=self.ids[m.Guide][text["guide"]],
+                section=text.get("section", ""),
+                item_id=self.ids[m.Item].get(text.get("item")),
+                text=text["text"],
+                order=position,
+            )
+            for slug, position, text in self.principle_texts
+        )
+        for template in m.AgreementTemplate.objects.all():
+            template.for_forms.set(
+                [self.ids[m.CollaborationForm][form] for slug, form in self.template_forms if slug == template.slug]
+            )
+        return self.report
+
+    def load(self):
+        self.parse()
+        return self.write()
+
+
+def load(base=None) -> Report:
+    return Loader(base).load()
