@@ -160,6 +160,9 @@ class PrincipleText(models.Model):
     class Meta:
         ordering = ["principle", "order"]
 
+    def __str__(self):
+        return f"{self.principle}: {self.text[:60]}"
+
 
 class FormCategory(Content):
     name = models.CharField(_("namn"), max_length=200)

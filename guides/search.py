@@ -84,8 +84,8 @@ def _search_simple(query):
 
 def _search_postgres(query):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-    from django.db.models import Value
-    from django.db.models.functions import Concat
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast, Concat
 
     search_query = SearchQuery(query, config="swedish", search_type="websearch")
     vector = SearchVector("title", weight="A", config="swedish") + SearchVector("text", weight="B", config="swedish")
@@ -120,7 +120,7 @@ def _search_postgres(query):
         .filter(rank__gt=0)
         .annotate(
             headline=SearchHeadline(
-                Concat("title", Value(". "), "intro"),
+                Concat(Cast("title", TextField()), Value(". ", output_field=TextField()), "intro"),
                 search_query,
                 config="swedish",
                 start_sel=_START,

@@ -93,6 +93,18 @@ MATRIX = {
         expect={"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403},
     ),
     "accounts:profile": Case(expect=everyone(OK)),
+    # The guide library is open to everyone logged in.
+    "guides:library": Case(expect=everyone(OK)),
+    "guides:guide": Case(kwargs=lambda ctx: {"guide_slug": "mucf"}, expect=everyone(OK)),
+    "guides:section": Case(
+        kwargs=lambda ctx: {"guide_slug": "mucf", "section_slug": "mucf-status"}, expect=everyone(OK)
+    ),
+    "guides:principles": Case(expect=everyone(OK)),
+    "guides:forms": Case(expect=everyone(OK)),
+    "guides:levels": Case(expect=everyone(OK)),
+    "guides:tools": Case(expect=everyone(OK)),
+    "guides:templates": Case(expect=everyone(OK)),
+    "guides:search": Case(data=lambda ctx: {"q": "mandat"}, expect=everyone(OK)),
     "about": Case(expect=dict.fromkeys(ROLES, OK)),
 }
 

@@ -9,10 +9,18 @@ from pathlib import Path
 
 import pytest
 
+
 # Playwright's sync API runs an asyncio event loop in this thread, and Django's ORM then refuses
 # synchronous queries from the test ("You cannot call this from an async context"). The test code
-# never runs concurrently with the loop, so this is the standard, safe workaround.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# never runs concurrently with the loop, so this is the standard, safe workaround. It is set for
+# the browser tests only: from the first of them (pytest-django runs them after the other database
+# tests) to the end of the session, because the database flush after each one runs beside the loop.
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
