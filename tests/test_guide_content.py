@@ -28,8 +28,9 @@ KIND_COLUMNS = ["question", "tip", "next_step", "principle", "text", "list_item"
 
 @pytest.mark.parametrize("guide", sorted(EXPECTED))
 def test_every_item_of_each_guide_is_there(guide):
-    counts = {kind: m.Item.objects.current().filter(section__guide__slug=guide, kind=kind).count()
-              for kind in KIND_COLUMNS}
+    counts = {
+        kind: m.Item.objects.current().filter(section__guide__slug=guide, kind=kind).count() for kind in KIND_COLUMNS
+    }
     assert counts == EXPECTED[guide]
 
 
@@ -55,12 +56,17 @@ def test_every_section_has_the_counted_items():
 
 def test_reference_data_is_complete():
     assert list(m.Principle.objects.values_list("slug", flat=True)) == [
-        "sjalvstandighet-och-oberoende", "dialog", "kvalitet", "langsiktighet", "oppenhet-och-insyn", "mangfald"
+        "sjalvstandighet-och-oberoende",
+        "dialog",
+        "kvalitet",
+        "langsiktighet",
+        "oppenhet-och-insyn",
+        "mangfald",
     ]
     assert m.CollaborationForm.objects.count() == 11
-    assert set(m.CollaborationForm.objects.filter(category__slug="gora-tillsammans").values_list("slug", flat=True)) == {
-        "projektmedel", "verksamhetsstod", "organisationsstod", "uppdrag-upphandling", "iop"
-    }
+    assert set(
+        m.CollaborationForm.objects.filter(category__slug="gora-tillsammans").values_list("slug", flat=True)
+    ) == {"projektmedel", "verksamhetsstod", "organisationsstod", "uppdrag-upphandling", "iop"}
     assert list(m.Level.objects.values_list("slug", flat=True)) == ["information", "samrad", "dialog", "partnerskap"]
     assert m.DecisionPhase.objects.count() == 6
     assert m.ReferenceEntry.objects.filter(reference_list__slug="coe-gemensamma-insatser").count() == 5
@@ -84,7 +90,7 @@ def test_text_is_swedish_as_in_the_guide():
     assert item.text == (
         "Hur säkerställer vi att vi har tillräckliga förutsättningar för att gå in i samverkan med civilsamhället?"
     )
-    source = (FIXTURES.parent.parent / "shared" / "guides" / "mucf-samverkansmodell.txt")
+    source = FIXTURES.parent.parent / "shared" / "guides" / "mucf-samverkansmodell.txt"
     if source.exists():
         assert item.text in source.read_text(encoding="utf-8")
 
@@ -125,7 +131,11 @@ def test_loading_again_changes_nothing(fixtures_copy):
 
 def test_a_corrected_text_updates_in_place(fixtures_copy):
     item = m.Item.objects.get(slug="mucf-forutsattningar-q01")
-    edit(fixtures_copy / "guides" / "mucf.yaml", "Hur säkerställer vi att vi har", "Hur säkerställer vi att vi verkligen har")
+    edit(
+        fixtures_copy / "guides" / "mucf.yaml",
+        "Hur säkerställer vi att vi har",
+        "Hur säkerställer vi att vi verkligen har",
+    )
     report = load(fixtures_copy)
     assert report.updated["punkter"] == 1
     updated = m.Item.objects.get(slug="mucf-forutsattningar-q01")
