@@ -151,3 +151,20 @@ def test_print_stylesheet_hides_navigation():
 
     css = (Path(__file__).resolve().parent.parent / "static" / "css" / "app.css").read_text()
     assert "@media print" in css and "nav" in css.split("@media print")[1]
+
+
+def test_staff_reorder_items_in_the_admin(client):
+    staff = make_user("Stina Staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    item = Item.objects.get(slug="mucf-status-q01")
+    response = client.get(reverse("admin:guides_item_change", args=[item.pk]))
+    assert response.status_code == 200 and "fixtures/" in response.content.decode()
+    changelist = client.get(reverse("admin:guides_item_changelist"), {"q": "mucf-status"})
+    assert changelist.status_code == 200
+    for name in ["guide", "section", "principle", "collaborationform", "referencelist", "agreementtemplate"]:
+        assert client.get(reverse(f"admin:guides_{name}_changelist")).status_code == 200
+
+
+def test_section_order_follows_the_guide():
+    titles = list(Section.objects.filter(guide__slug="mucf", parent=None).values_list("title", flat=True))
+    assert titles[0].startswith("Förutsättningar") and titles[-1].startswith("Utvärdera")
