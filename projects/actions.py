@@ -13,17 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .checklists import ensure_default_sections
 from .models import Collaboration, Event, Invitation, Membership, Party, Role
 
-
-def record(collaboration, actor, kind, subject="", detail=""):
-    return Event.objects.create(
-        collaboration=collaboration,
-        actor=actor if actor and actor.is_authenticated else None,
-        kind=kind,
-        subject=str(subject)[:300],
-        detail=str(detail)[:500],
-    )
+record = Event.record
 
 
 @transaction.atomic
@@ -35,6 +28,7 @@ def create_collaboration(*, user, organisation, **fields) -> Collaboration:
     record(collaboration, user, Event.Kind.COLLABORATION_CREATED, collaboration.title)
     record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
     record(collaboration, user, Event.Kind.MEMBER_JOINED, user.get_full_name(), Role.COORDINATOR.label)
+    ensure_default_sections(collaboration, user)
     return collaboration
 
 
@@ -67,6 +61,7 @@ def add_party(collaboration, *, user, organisation, contribution="", is_coordina
     )
     _set_single_coordinating(party)
     record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
+    ensure_default_sections(collaboration, user)
     return party
 
 

@@ -112,3 +112,14 @@ def collaboration_required(action=Action.VIEW, *, allow_archived=False):
         return wrapper
 
     return decorator
+
+
+def can_edit_answer(user, collaboration, party=None) -> bool:
+    """Editors and coordinators write the joint answers; a party's own answer only the members of
+    that party (självständighet och oberoende)."""
+    if not policy.user_has_permission(user, Action.EDIT, collaboration):
+        return False
+    if party is None:
+        return True
+    membership = policy.membership(user, collaboration)
+    return membership.party_id == party.pk

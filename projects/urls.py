@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import checklist_views as cv
 from . import views
 
 app_name = "projects"
@@ -27,6 +28,35 @@ urlpatterns = [
         "samverkan/<int:pk>/inbjudningar/<int:invitation_pk>/aterkalla/",
         views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path("samverkan/<int:pk>/checklistor/", cv.checklists_overview, name="checklists"),
+    path("samverkan/<int:pk>/checklistor/lagg-till/", cv.checklist_add, name="checklist_add"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/", cv.checklist_section, name="checklist_section"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/spara/", cv.checklist_save, name="checklist_save"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/andringar/", cv.checklist_changes, name="checklist_changes"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/utskrift/", cv.checklist_print, name="checklist_print"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/ta-bort/", cv.checklist_remove, name="checklist_remove"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/svarsform/", cv.checklist_mode, name="checklist_mode"),
+    path("samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/svar/", cv.answer_save, name="answer_save"),
+    path(
+        "samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/bekrafta/",
+        cv.answer_confirm,
+        name="answer_confirm",
+    ),
+    path(
+        "samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/historik/",
+        cv.answer_history,
+        name="answer_history",
+    ),
+    path(
+        "samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/historik/<int:revision_pk>/aterstall/",
+        cv.answer_restore,
+        name="answer_restore",
+    ),
+    path(
+        "samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/kommentarer/",
+        cv.comments,
+        name="comments",
     ),
     path("inbjudan/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisationer/", views.organisation_list, name="organisation_list"),

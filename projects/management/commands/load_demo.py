@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from projects import actions
+from projects.checklists import ensure_default_sections
 from projects.models import Collaboration, Membership, Organisation, Party, Role, Sector
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 - printed for the demo, never used in production
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 collaboration=collaboration, user=users[email], defaults={"party": party, "role": role}
             )
+
+        ensure_default_sections(collaboration)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
