@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import models as m
 
 SOURCE_NOTE = _(
-    "Innehållet kommer från fixtures/ och skrivs över när load_guides körs. "
-    "För in rättelser även i fixturfilen."
+    "Innehållet kommer från fixtures/ och skrivs över när load_guides körs. För in rättelser även i fixturfilen."
 )
 
 

@@ -44,6 +44,29 @@ def pk(ctx):
     return {"pk": ctx["collaboration"].pk}
 
 
+EDIT = {"anonymous": LOGIN, "outsider": 404, "reader": 403, "editor": OK, "coordinator": OK}
+
+
+def cs_kwargs(ctx):
+    return pk(ctx) | {"cs_pk": ctx["cs"].pk}
+
+
+def item_kwargs(ctx):
+    return cs_kwargs(ctx) | {"item_pk": ctx["item"].pk}
+
+
+def answer_data(ctx):
+    key = f"{ctx['item'].pk}-j"
+    return {f"{key}-text": "Ny text", f"{key}-version": 2, f"{key}-status": "discussed"}
+
+
+def _section_not_taken(ctx):
+    from projects.checklists import sections_with_questions
+
+    taken = ctx["collaboration"].checklist_sections.values_list("section_id")
+    return sections_with_questions().exclude(pk__in=taken).first().pk
+
+
 MATRIX = {
     "projects:dashboard": Case(expect=everyone(OK)),
     "projects:collaboration_create": Case(expect=everyone(OK)),
@@ -93,6 +116,29 @@ MATRIX = {
         expect={"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403},
     ),
     "accounts:profile": Case(expect=everyone(OK)),
+    # Checklists: members read, editors and coordinators write, coordinators choose the sections.
+    "projects:checklists": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:checklist_add": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"section": _section_not_taken(ctx)}, expect=MANAGE
+    ),
+    "projects:checklist_section": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
+    "projects:checklist_save": Case(kwargs=cs_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT),
+    "projects:checklist_changes": Case(
+        kwargs=cs_kwargs, data=lambda ctx: {"since": "2000-01-01T00:00:00+00:00"}, expect=MEMBERS_VIEW
+    ),
+    "projects:checklist_print": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
+    "projects:checklist_remove": Case(kwargs=cs_kwargs, method="post", expect=MANAGE),
+    "projects:checklist_mode": Case(
+        kwargs=cs_kwargs, method="post", data=lambda ctx: {"answer_mode": "per_party"}, expect=MANAGE
+    ),
+    # A save posted without a session is kept for after the login: a redirect, like the others.
+    "projects:answer_save": Case(kwargs=item_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT),
+    "projects:answer_confirm": Case(kwargs=item_kwargs, method="post", data=lambda ctx: {"version": 2}, expect=EDIT),
+    "projects:answer_history": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
+    "projects:answer_restore": Case(
+        kwargs=lambda ctx: item_kwargs(ctx) | {"revision_pk": ctx["revision"].pk}, method="post", expect=EDIT
+    ),
+    "projects:comments": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
     # The guide library is open to everyone logged in.
     "guides:library": Case(expect=everyone(OK)),
     "guides:guide": Case(kwargs=lambda ctx: {"guide_slug": "mucf"}, expect=everyone(OK)),
@@ -140,7 +186,35 @@ def _context(people):
     )
     token = invitation.new_token()
     invitation.save()
+    from guides.models import Item
+    from projects import checklists
+    from projects.models import AnswerRevision, ChecklistSection
+
+    checklists.ensure_default_sections(collaboration)
+    cs = ChecklistSection.objects.get(collaboration=collaboration, section__slug="halland-agandeskap")
+    item = Item.objects.filter(section=cs.section, kind="question").order_by("order").first()
+    result = checklists.save_answer(
+        collaboration=collaboration,
+        item=item,
+        party=None,
+        user=users["coordinator"],
+        text="Första",
+        status="discussed",
+        base_version=0,
+    )
+    checklists.save_answer(
+        collaboration=collaboration,
+        item=item,
+        party=None,
+        user=users["coordinator"],
+        text="Andra",
+        status="discussed",
+        base_version=1,
+    )
     return {
+        "cs": cs,
+        "item": item,
+        "revision": AnswerRevision.objects.get(answer=result.answer, version=1),
         "collaboration": collaboration,
         "civil_party": civil_party,
         "empty_party": empty_party,
