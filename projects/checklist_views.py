@@ -6,6 +6,7 @@ endpoints return the fragment that changed."""
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -209,6 +210,7 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "statuses": AnswerStatus.choices,
         "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
         "since": timezone.now().isoformat(),
+        "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
         "pending": pending or {},
         "parties": parties,
         "my_party": request.membership.party,
@@ -270,19 +272,9 @@ def answer_save(request, collaboration, cs_pk, item_pk):
     form = AnswerForm(data, joint=party is None, prefix=key)
     result, error = None, None
     if form.is_valid():
-        current = Answer.objects.filter(collaboration=collaboration, item=item, party=party).first()
-        status = form.cleaned_data["status"] or (current.status if current else AnswerStatus.NOT_STARTED)
-        result = checklists.save_answer(
-            collaboration=collaboration,
-            item=item,
-            party=party,
-            user=request.user,
-            text=form.cleaned_data["text"],
-            status=status,
-            base_version=form.cleaned_data["version"],
-        )
+        result = _save(request, collaboration, item, party, form)
     else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = _errors(form)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -297,6 +289,22 @@ def answer_save(request, collaboration, cs_pk, item_pk):
     oob = bool(result and result.saved and submitted != result.answer.status)
     return _render_answer(
         request, collaboration, cs, item, party, part="answer-meta", error=error, result=result, oob=oob
+    )
+
+
+def _errors(form):
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+def _save(request, collaboration, item, party, form):
+    return checklists.save_answer(
+        collaboration=collaboration,
+        item=item,
+        party=party,
+        user=request.user,
+        text=form.cleaned_data["text"],
+        status=form.cleaned_data["status"],  # None: keep the current status
+        base_version=form.cleaned_data["version"],
     )
 
 
@@ -359,26 +367,9 @@ def checklist_save(request, collaboration, cs_pk):
                 continue
             form = AnswerForm(request.POST, joint=party is None, prefix=key)
             if not form.is_valid():
-                errors.append(
-                    (
-                        item,
-                        party,
-                        " ".join(e for es in form.errors.values() for e in es),
-                        request.POST.get(f"{key}-text", ""),
-                    )
-                )
+                errors.append((item, party, _errors(form), request.POST.get(f"{key}-text", "")))
                 continue
-            current = Answer.objects.filter(collaboration=collaboration, item=item, party=party).first()
-            status = form.cleaned_data["status"] or (current.status if current else AnswerStatus.NOT_STARTED)
-            result = checklists.save_answer(
-                collaboration=collaboration,
-                item=item,
-                party=party,
-                user=request.user,
-                text=form.cleaned_data["text"],
-                status=status,
-                base_version=form.cleaned_data["version"],
-            )
+            result = _save(request, collaboration, item, party, form)
             if result.conflict:
                 conflicts.append((item, party, result))
             elif result.saved:

@@ -140,6 +140,7 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
             return SaveResult(current, saved=False, conflict=True, mine=text)
         text_changed = current.text != text
         old_status = current.status
+        status = status or old_status
         if not text_changed and old_status == status:
             return SaveResult(current, saved=False)
         withdrawn = []

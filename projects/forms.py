@@ -244,7 +244,9 @@ class AnswerForm(forms.Form):
         self.fields["status"].error_messages["invalid_choice"] = _("Välj en av statusarna i listan.")
 
     def clean_status(self):
-        status = self.cleaned_data.get("status") or AnswerStatus.NOT_STARTED
+        status = self.cleaned_data.get("status")
+        if not status:
+            return None  # not sent: the answer keeps its status
         if self.joint and status == AnswerStatus.AGREED:
             # A joint answer is agreed when every party has confirmed it, not by choosing it.
             return None

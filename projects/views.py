@@ -96,6 +96,8 @@ def overview(request, collaboration):
             next_steps.append((_("Lägg till de andra parterna i samverkan."), "projects:parties"))
         if len(members) < 2 and not pending:
             next_steps.append((_("Bjud in personerna från varje part."), "projects:invitation_create"))
+    if collaboration.checklist_sections.filter(active=True).exists():
+        next_steps.append((_("Gå igenom checklistorna tillsammans."), "projects:checklists"))
     return render(
         request,
         "projects/overview.html",

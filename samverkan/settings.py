@@ -198,6 +198,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Invitations
 INVITATION_VALID_DAYS = 7
 
+# How often an open checklist page asks for other people's changes (seconds).
+CHECKLIST_POLL_SECONDS = int(env("CHECKLIST_POLL_SECONDS", "10"))
+
 # Security headers (always on) and the production-only transport settings.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

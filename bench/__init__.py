@@ -1,0 +1,1 @@
+"""Benchmarks for Samverkan (see README.md). Not part of the installed app."""
