@@ -308,25 +308,29 @@ def _save(request, collaboration, item, party, form):
     )
 
 
-def _single_answer_view(request, collaboration, cs, item, party):
+def _single_answer_view(request, collaboration, cs, item, party, answer=None):
     parties = list(collaboration.parties.select_related("organisation"))
-    answer = (
-        Answer.objects.filter(collaboration=collaboration, item=item, party=party).select_related("updated_by").first()
-    )
-    confirmations = list(answer.confirmations.all()) if answer else []
+    if answer is None:
+        answer = (
+            Answer.objects.filter(collaboration=collaboration, item=item, party=party)
+            .select_related("updated_by")
+            .first()
+        )
+    confirmations = list(answer.confirmations.all()) if answer and party is None else []
     can_edit = can_edit_answer(request.user, collaboration, party)
     return AnswerView(item, party, answer, confirmations, parties, can_edit, request.membership.party)
 
 
 def _render_answer(request, collaboration, cs, item, party, part, error=None, result=None, status=200, oob=False):
-    view = _single_answer_view(request, collaboration, cs, item, party)
+    view = _single_answer_view(request, collaboration, cs, item, party, result.answer if result else None)
     context = {
         "collaboration": collaboration,
         "cs": cs,
         "view": view,
         "error": error,
         "oob": oob,
-        "saved_now": bool(result and result.saved),
+        # "Sparat" also when nothing changed (leaving a field that already autosaved): it is saved.
+        "saved_now": bool(result and not result.conflict),
         "withdrawn": result.withdrawn if result else None,
         "statuses": AnswerStatus.choices,
         "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],

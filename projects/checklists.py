@@ -117,25 +117,20 @@ class SaveResult:
     mine: str = ""
 
 
-def get_or_create_answer(collaboration, item, party):
-    lookup = {"collaboration": collaboration, "item": item, "party": party}
-    answer = Answer.objects.filter(**lookup).first()
-    if answer:
-        return answer
-    try:
-        with transaction.atomic():
-            return Answer.objects.create(**lookup)
-    except IntegrityError:  # created meanwhile by someone else
-        return Answer.objects.get(**lookup)
-
-
 def save_answer(*, collaboration, item, party, user, text, status, base_version, restored_from=None):
     """Save text and status if the answer is still at ``base_version``; otherwise report a conflict
-    and change nothing. A text change withdraws the parties' confirmations."""
-    answer = get_or_create_answer(collaboration, item, party)
+    and change nothing. ``status`` None keeps the current status. A text change withdraws the
+    parties' confirmations of a joint answer."""
+    lookup = {"collaboration": collaboration, "item": item, "party": party}
     now = timezone.now()
     with transaction.atomic():
-        current = Answer.objects.select_for_update().get(pk=answer.pk)
+        current = Answer.objects.select_for_update().filter(**lookup).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    current = Answer.objects.create(**lookup)
+            except IntegrityError:  # created meanwhile by someone else: lock theirs
+                current = Answer.objects.select_for_update().get(**lookup)
         if current.version != base_version:
             return SaveResult(current, saved=False, conflict=True, mine=text)
         text_changed = current.text != text
@@ -146,18 +141,19 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
         withdrawn = []
         if text_changed and party is None:
             confirmations = list(current.confirmations.select_related("party__organisation"))
-            withdrawn = [c.party for c in confirmations]
-            current.confirmations.all().delete()
-            if current.status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
+            if confirmations:
+                withdrawn = [c.party for c in confirmations]
+                Confirmation.objects.filter(pk__in=[c.pk for c in confirmations]).delete()
+            if old_status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
                 status = AnswerStatus.DISCUSSED
         if status == AnswerStatus.NOT_STARTED and text.strip():
             status = AnswerStatus.DISCUSSED
-        updated = Answer.objects.filter(pk=current.pk, version=base_version).update(
+        # The row is locked, so the version cannot have moved since the check above.
+        Answer.objects.filter(pk=current.pk).update(
             text=text, status=status, version=F("version") + 1, updated_by=user, updated_at=now
         )
-        if not updated:  # pragma: no cover - the row lock above makes this unreachable
-            return SaveResult(current, saved=False, conflict=True, mine=text)
-        current.refresh_from_db()
+        current.text, current.status, current.version = text, status, current.version + 1
+        current.updated_by, current.updated_at = user, now
         AnswerRevision.objects.create(
             answer=current,
             version=current.version,

@@ -265,7 +265,7 @@ class CommentForm(forms.Form):
 
 
 class ChecklistAddForm(forms.Form):
-    section = forms.ModelChoiceField(label=_("Avsnitt"), queryset=None)
+    section = forms.ModelChoiceField(label=_("Avsnitt"), queryset=None, empty_label=_("– Välj ett avsnitt –"))
 
     def __init__(self, *args, collaboration, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,6 +50,11 @@ class CollaborationPolicy:
             )
         return cache[collaboration.pk]
 
+    def remember(self, user, membership):
+        if getattr(user, "_membership_cache", None) is None:
+            user._membership_cache = {}
+        user._membership_cache[membership.collaboration_id] = membership
+
     def role_allows(self, role, action, *, archived=False):
         allowed = ROLE_ACTIONS.get(role, set())
         if archived:
@@ -96,13 +101,19 @@ def collaboration_required(action=Action.VIEW, *, allow_archived=False):
     def decorator(view):
         @wraps(view)
         def wrapper(request, pk, *args, **kwargs):
-            try:
-                collaboration = Collaboration.objects.get(pk=pk)
-            except (Collaboration.DoesNotExist, ValueError):
-                raise Http404 from None
-            membership = policy.membership(request.user, collaboration)
+            # One query: the person's membership with its collaboration. None: not a member, or
+            # no such collaboration; both are a 404 (an outsider must not learn that it exists).
+            membership = (
+                Membership.objects.select_related("collaboration", "party__organisation")
+                .filter(user=request.user, collaboration_id=pk)
+                .first()
+                if request.user.is_authenticated
+                else None
+            )
             if membership is None:
-                raise Http404 from None
+                raise Http404
+            collaboration = membership.collaboration
+            policy.remember(request.user, membership)
             if not policy.user_has_permission(request.user, action, collaboration, ignore_archived=allow_archived):
                 raise PermissionDenied
             request.collaboration = collaboration

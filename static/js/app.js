@@ -83,6 +83,8 @@
       retries.delete(textarea);
       const conflict = metaOf(answer).querySelector(".alert-warning");
       if (!conflict) {
+        const remote = answer.querySelector(".answer-remote");
+        if (remote) remote.replaceChildren();  // "X changed the answer" is old news after my own save
         textarea.dataset.saved = textarea.dataset.sending;
         if (textarea.value === textarea.dataset.saved) store.drop(draftKey(textarea));
       }
@@ -100,17 +102,19 @@
     const swapped = event.detail.target;
     if (!swapped || !swapped.classList || !swapped.classList.contains("answer-remote")) return;
     const remote = document.getElementById(swapped.id);  // the element now in the page
-    if (!remote) return;
+    // htmx fires this once per out-of-band element for every element of the response: once each.
+    if (!remote || remote.dataset.handled) return;
+    remote.dataset.handled = "1";
     const answer = answerOf(remote);
     const textarea = textareaOf(answer);
     const version = answer.querySelector("input[name$='-version']");
     if (!textarea) {
       const readonly = answer.querySelector(".answer-readonly");
-      if (readonly) readonly.textContent = remote.dataset.text;
+      if (readonly) readonly.textContent = remote.dataset.text || readonly.dataset.empty;
       return;
     }
     const untouched = textarea.value === (textarea.dataset.saved ?? textarea.value);
-    if (untouched && document.activeElement !== textarea) {
+    if (untouched) {
       textarea.value = remote.dataset.text;
       textarea.dataset.saved = remote.dataset.text;
       if (version) version.value = remote.dataset.version;

@@ -127,8 +127,8 @@ def test_two_parties_see_each_others_changes(world, new_page):
         "Anna Andersson",
         "Bo Berg",
     ]
-    screenshot(anna, "checklist-joint-live-anna-after")
-    screenshot(bo, "checklist-joint-live-bo-after")
+    check_page(anna, "checklist-joint-live-anna-after")
+    check_page(bo, "checklist-joint-live-bo-after")
 
 
 def test_conflict_shows_both_texts_and_keep_mine_wins(world, new_page, settings):
@@ -232,7 +232,7 @@ def test_per_party_answers_side_by_side(world, new_page):
     expect(theirs).to_have_text(kommun_text)
 
     # His own party's answer: an editable field beside it (on a wide screen).
-    mine = bo.get_by_label("Svar från Föreningen Gemenskap")
+    mine = question.get_by_label("Svar från Föreningen Gemenskap")
     expect(mine).to_be_editable()
     assert mine.evaluate("el => el.tagName") == "TEXTAREA"
     box_theirs, box_mine = theirs.bounding_box(), mine.bounding_box()
@@ -371,3 +371,66 @@ def test_checklist_pages_accessible(world, new_page, viewport):
         if name == "checklist-print":
             expect(page.get_by_role("main")).to_contain_text("Ska vi skriva in vem som har nycklarna?")
         check_page(page, name)
+
+
+# Bugs found by the first run of these tests, fixed since: each test keeps them fixed.
+
+
+def test_change_arriving_while_typing_is_noted_once(world, new_page):
+    bo = open_stepper(new_page, world, world.bo, world.joint, "desktop")
+    item = first_question(world.joint)
+    key = f"{item.pk}-j"
+    bo_field = bo.locator(f"#text-{key}")
+    bo_field.click()
+    bo.keyboard.type("Bos utkast")
+    anna_text = "Annas text, sparad medan Bo skriver."
+    checklists.save_answer(
+        collaboration=world.collaboration,
+        item=item,
+        party=None,
+        user=world.anna,
+        text=anna_text,
+        status=AnswerStatus.DISCUSSED,
+        base_version=0,
+    )
+    bo_field.press_sequentially(" som blir längre", delay=150)  # keeps typing past the next poll
+    remote = bo.locator(f"#remote-{key}")
+    expect(remote).to_contain_text("Anna Andersson ändrade svaret")
+    expect(remote).to_contain_text("Du har osparade ändringar")
+    expect(bo_field).to_have_value("Bos utkast som blir längre")  # his text is not replaced under his hands
+    # His autosave then meets Anna's version: the conflict, with her text.
+    expect(bo.locator(f"#meta-{key}").get_by_role("alert").locator("blockquote")).to_have_text(anna_text)
+    assert answer_text(world, item) == anna_text
+    notes = remote.get_by_text("Svaret ändrades av någon annan.").count()
+    assert notes == 1, f"the note that someone else changed the answer is shown {notes} times"
+
+
+def test_saved_note_stays_when_leaving_the_field(world, new_page):
+    bo = open_stepper(new_page, world, world.bo, world.joint, "desktop")
+    item = first_question(world.joint)
+    key = f"{item.pk}-j"
+    meta = bo.locator(f"#meta-{key}")
+    bo.locator(f"#text-{key}").click()
+    bo.keyboard.type("Vi äger frågan tillsammans.")
+    expect(meta).to_contain_text(SAVED, timeout=6_000)  # saved after 1.5 s without typing
+    bo.keyboard.press("Tab")
+    bo.wait_for_timeout(1_000)  # the field's focusout request, if any, has been answered
+    assert answer_text(world, item) == "Vi äger frågan tillsammans."
+    assert SAVED.search(meta.inner_text()), f"'Sparat' is gone after leaving the field: {meta.inner_text()!r}"
+
+
+def test_read_only_answer_keeps_its_line_breaks_when_it_changes(world, new_page):
+    item = first_question(world.per_party)
+    bo = open_stepper(new_page, world, world.bo, world.per_party, "desktop")
+    checklists.save_answer(
+        collaboration=world.collaboration,
+        item=item,
+        party=world.kommun,
+        user=world.anna,
+        text="Lokalen på torget.\nEn fritidsledare.",
+        status=AnswerStatus.DISCUSSED,
+        base_version=0,
+    )
+    theirs = bo.locator(f"#text-{item.pk}-{world.kommun.pk}")
+    expect(theirs).to_contain_text("En fritidsledare.", timeout=5_000)
+    assert theirs.evaluate("el => el.innerText") == "Lokalen på torget.\nEn fritidsledare."
