@@ -1,0 +1,316 @@
+"""The agreement: its template, prefilling from the checklists, completeness, and the decision
+round (freeze → every party decides → decided; a change after freezing starts a new draft and
+withdraws the decisions). Every transition is one function here, atomic, with its event.
+
+States and transitions (anything else raises AgreementError):
+
+    draft ──freeze──▶ for_decision ──all approve──▶ decided
+      ▲                  │  │                          │
+      └──new draft───────┘  └──a party rejects──▶ draft │
+      └──────────────amendment (new draft)─────────────┘
+"""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guides.models import AgreementTemplate, CollaborationForm, Item
+
+from .models import (
+    Agreement,
+    AgreementSection,
+    AgreementVersion,
+    Answer,
+    Decision,
+    Event,
+    Party,
+    PartyRecord,
+)
+
+
+class AgreementError(Exception):
+    """A transition that the agreement's state does not allow; the message is for the person."""
+
+
+# The sections each template must have text in (or a recorded reason) before freezing.
+REQUIRED = {
+    "iop-rubriker": {
+        "iop-rubrik-bakgrund", "iop-rubrik-parter", "iop-rubrik-syfte", "iop-rubrik-vardegrund",
+        "iop-rubrik-insats-uppdrag", "iop-rubrik-kontaktpersoner", "iop-rubrik-malgruppen", "iop-rubrik-ekonomi",
+        "iop-rubrik-uppfoljning", "iop-rubrik-period", "iop-rubrik-forlangning",
+    },
+    "halland-formulera-foljande": {
+        "halland-formulera-foljande-problembild", "halland-formulera-foljande-malbild",
+        "halland-formulera-foljande-metod", "halland-formulera-foljande-ansvarsfordelning",
+    },
+    "kort": {"kort-syfte", "kort-deltagare", "kort-motesformer"},
+}  # fmt: skip
+
+# Samråd and dialogue need only a short agreement: this app's own template, not a guide's.
+SHORT_TEMPLATE = [
+    ("kort-syfte", gettext_lazy("Syfte")),
+    ("kort-deltagare", gettext_lazy("Deltagare")),
+    ("kort-motesformer", gettext_lazy("Mötesformer")),
+]
+SHORT_FORMS = {"samrad", "dialogmoten", "dialog"}
+
+# Which checklist questions feed which section (by the guide sections the questions are in).
+PREFILL = {
+    "iop-rubrik-bakgrund": ["mucf-problem"],
+    "halland-formulera-foljande-problembild": ["mucf-problem"],
+    "iop-rubrik-syfte": ["mucf-gemensam-bild", "halland-anledning"],
+    "halland-formulera-foljande-malbild": ["mucf-gemensam-bild"],
+    "iop-rubrik-malgruppen": ["mucf-malgrupp"],
+    "iop-rubrik-ekonomi": ["halland-resurser"],
+    "halland-formulera-foljande-metod": ["mucf-metod"],
+    "halland-formulera-foljande-rollfordelning": ["mucf-rollfordelning"],
+    "halland-formulera-foljande-ansvarsfordelning": ["mucf-rollfordelning"],
+    "iop-rubrik-uppfoljning": ["mucf-utvardera"],
+    "halland-formulera-foljande-rapportering": ["mucf-utvardera"],
+    "kort-syfte": ["halland-anledning"],
+}
+
+
+def template_for(form: CollaborationForm | None):
+    """The IOP headings for an IOP, the short agreement for samråd and dialogue, Halland's
+    "Formulera följande" for the other forms (and when no form is chosen yet)."""
+    if form is not None and form.slug in SHORT_FORMS:
+        return None
+    slug = "iop-rubriker" if form is not None and form.slug == "iop" else "halland-formulera-foljande"
+    return AgreementTemplate.objects.filter(slug=slug).first()
+
+
+@transaction.atomic
+def create_agreement(collaboration, *, user, form=None, period=1):
+    template = template_for(form)
+    agreement = Agreement.objects.create(
+        collaboration=collaboration,
+        period=period,
+        form=form,
+        template=template,
+        created_by=user,
+        title=_("Överenskommelse: %(title)s") % {"title": collaboration.title},
+    )
+    if template is None:
+        rows = [(key, str(title), None) for key, title in SHORT_TEMPLATE]
+        required = REQUIRED["kort"]
+    else:
+        headings = template.headings.current().order_by("parent__order", "order").select_related("parent")
+        rows = [
+            (heading.slug, f"{heading.parent.title}: {heading.title}" if heading.parent else heading.title, heading)
+            for heading in _depth_first(list(headings))
+        ]
+        required = REQUIRED.get(template.slug, set())
+    AgreementSection.objects.bulk_create(
+        AgreementSection(
+            agreement=agreement, key=key, title=title[:200], heading=heading, order=index, required=key in required
+        )
+        for index, (key, title, heading) in enumerate(rows, start=1)
+    )
+    prefill(agreement)
+    Event.record(collaboration, user, Event.Kind.AGREEMENT_CREATED, agreement.title)
+    return agreement
+
+
+def _depth_first(headings):
+    by_parent = {}
+    for heading in headings:
+        by_parent.setdefault(heading.parent_id, []).append(heading)
+    ordered = []
+
+    def walk(parent_id):
+        for heading in sorted(by_parent.get(parent_id, []), key=lambda h: h.order):
+            ordered.append(heading)
+            walk(heading.pk)
+
+    walk(None)
+    return ordered
+
+
+def prefill(agreement):
+    """Fill empty sections from the checklist answers that feed them; never overwrite text."""
+    sections = [s for s in agreement.sections.all() if not s.text.strip() and s.key in PREFILL]
+    if not sections:
+        return 0
+    guide_sections = {slug for s in sections for slug in PREFILL[s.key]}
+    answers = (
+        Answer.objects.filter(
+            collaboration=agreement.collaboration, item__section__slug__in=guide_sections, item__kind=Item.Kind.QUESTION
+        )
+        .exclude(text="")
+        .select_related("item__section", "party__organisation")
+        .order_by("item__section__sequence", "item__order", "party__organisation__name")
+    )
+    by_section = {}
+    for answer in answers:
+        who = f" ({answer.party.organisation.name})" if answer.party else ""
+        by_section.setdefault(answer.item.section.slug, []).append(f"{answer.item.text}{who}\n{answer.text.strip()}")
+    filled = 0
+    for section in sections:
+        parts = [text for slug in PREFILL[section.key] for text in by_section.get(slug, [])]
+        if section.key == "iop-rubrik-ekonomi":
+            parts += [
+                f"{party.organisation.name}: {party.contribution}"
+                for party in agreement.collaboration.parties.select_related("organisation")
+                if party.contribution
+            ]
+        if parts:
+            section.text = "\n\n".join(parts)[: AgreementSection.MAX_LENGTH]
+            section.prefilled = True
+            section.save(update_fields=["text", "prefilled"])
+            filled += 1
+    return filled
+
+
+def missing_sections(agreement):
+    """Required sections without text and without a recorded reason for leaving them out."""
+    return [s for s in agreement.sections.all() if s.required and not s.is_complete]
+
+
+def snapshot(agreement):
+    """The content every party decides on: sections and the parts rendered from data."""
+    collaboration = agreement.collaboration
+    records = {r.party_id: r for r in agreement.party_records.all()}
+    parties = []
+    for party in collaboration.parties.select_related("organisation"):
+        record = records.get(party.pk)
+        contacts = [m.user.get_full_name() for m in party.memberships.select_related("user").filter(role="coordinator")]
+        parties.append(
+            {
+                "id": party.pk,
+                "name": party.organisation.name,
+                "sector": party.organisation.get_sector_display(),
+                "org_number": party.organisation.org_number or "",
+                "contribution": party.contribution,
+                "record_number": record.record_number if record else "",
+                "signatory": record.signatory if record else "",
+                "wet_ink": bool(record and record.wet_ink),
+                "contacts": contacts,
+            }
+        )
+    return {
+        "title": agreement.title,
+        "collaboration": collaboration.title,
+        "form": agreement.form.name if agreement.form else "",
+        "period": {
+            "number": agreement.period,
+            "start": collaboration.start_date.isoformat() if collaboration.start_date else "",
+            "end": collaboration.end_date.isoformat() if collaboration.end_date else "",
+        },
+        "parties": parties,
+        "sections": [
+            {"key": s.key, "title": s.title, "text": s.text, "omitted_reason": s.omitted_reason}
+            for s in agreement.sections.all()
+        ],
+    }
+
+
+def content_hash(content):
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def current_version(agreement):
+    return agreement.versions.exclude(status=AgreementVersion.Status.WITHDRAWN).order_by("-number").first()
+
+
+@transaction.atomic
+def freeze(agreement, *, user):
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Bara ett utkast kan frysas för beslut."))
+    missing = missing_sections(agreement)
+    if missing:
+        raise AgreementError(
+            _("Avsnitten %(titles)s saknar text. Skriv dem, eller ange varför de lämnas tomma.")
+            % {"titles": ", ".join(s.title for s in missing)}
+        )
+    content = snapshot(agreement)
+    number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement, number=number, content=content, content_hash=content_hash(content), frozen_by=user
+    )
+    agreement.state = Agreement.State.FOR_DECISION
+    agreement.save(update_fields=["state"])
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, f"v{number}")
+    return version
+
+
+@transaction.atomic
+def new_draft(agreement, *, user):
+    """Back to drafting from "för beslut" (the frozen version and its decisions are withdrawn)
+    or from "beslutad" (an amendment: the decided version stays as it was decided)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.state == Agreement.State.DRAFT:
+        return None
+    version = current_version(agreement)
+    withdrawn = []
+    if agreement.state == Agreement.State.FOR_DECISION and version:
+        withdrawn = [str(d.party) for d in version.decisions.select_related("party__organisation")]
+        version.status = AgreementVersion.Status.WITHDRAWN
+        version.save(update_fields=["status"])
+    agreement.state = Agreement.State.DRAFT
+    agreement.save(update_fields=["state"])
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_REDRAFTED, agreement.title, ", ".join(withdrawn))
+    return withdrawn
+
+
+@transaction.atomic
+def record_decision(version, *, party, user, approved, body, decided_on, reference, comment=""):
+    """A party's decision on the exact frozen version. All approve: decided and locked. A
+    rejection: back to drafting, with the reason shown."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement__collaboration").get(pk=version.pk)
+    agreement = version.agreement
+    if version.status != AgreementVersion.Status.FOR_DECISION or agreement.state != Agreement.State.FOR_DECISION:
+        raise AgreementError(_("Den här versionen är inte längre för beslut."))
+    if party.collaboration_id != agreement.collaboration_id:
+        raise AgreementError(_("Parten är inte med i samverkan."))
+    if version.decisions.filter(party=party).exists():
+        raise AgreementError(
+            _("%(party)s har redan registrerat sitt beslut om version %(n)d.") % {"party": party, "n": version.number}
+        )
+    decision = Decision.objects.create(
+        version=version,
+        party=party,
+        approved=approved,
+        body=body,
+        decided_on=decided_on,
+        reference=reference,
+        comment=comment,
+        recorded_by=user,
+    )
+    collaboration = agreement.collaboration
+    Event.record(
+        collaboration,
+        user,
+        Event.Kind.AGREEMENT_DECISION,
+        str(party),
+        f"v{version.number}: {_('godkänd') if approved else _('avslagen')} ({reference})",
+    )
+    if not approved:
+        version.status = AgreementVersion.Status.REJECTED
+        version.save(update_fields=["status"])
+        agreement.state = Agreement.State.DRAFT
+        agreement.save(update_fields=["state"])
+        Event.record(collaboration, user, Event.Kind.AGREEMENT_REJECTED, str(party), comment[:200])
+        return decision
+    parties = set(Party.objects.filter(collaboration=collaboration).values_list("pk", flat=True))
+    approved_by = set(version.decisions.filter(approved=True).values_list("party_id", flat=True))
+    if parties <= approved_by:
+        version.status = AgreementVersion.Status.DECIDED
+        version.save(update_fields=["status"])
+        agreement.state = Agreement.State.DECIDED
+        agreement.save(update_fields=["state"])
+        Event.record(collaboration, user, Event.Kind.AGREEMENT_DECIDED, agreement.title, f"v{version.number}")
+    return decision
+
+
+def set_party_record(agreement, *, party, record_number="", signatory="", wet_ink=False):
+    record, _created = PartyRecord.objects.update_or_create(
+        agreement=agreement,
+        party=party,
+        defaults={"record_number": record_number, "signatory": signatory, "wet_ink": wet_ink},
+    )
+    return record

@@ -1,0 +1,271 @@
+"""The agreement's core: templates, prefill, completeness, the decision round's state machine, and
+the PDF read back (sections, Swedish characters, metadata, tags, language, UTKAST, no fetching)."""
+
+import datetime
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from guides.models import CollaborationForm, Item
+from projects import agreements, checklists, pdf
+from projects.agreements import AgreementError
+from projects.models import Agreement, AgreementVersion, Event
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 20)
+
+
+@pytest.fixture
+def setup(people):
+    collaboration, users = people
+    checklists.ensure_default_sections(collaboration)
+    return collaboration, users
+
+
+def iop(collaboration, users):
+    return agreements.create_agreement(
+        collaboration, user=users["coordinator"], form=CollaborationForm.objects.get(slug="iop")
+    )
+
+
+def fill(agreement, text="Text för avsnittet."):
+    agreement.sections.filter(text="").update(text=text)
+
+
+def decide(version, party, user, approved=True):
+    return agreements.record_decision(
+        version,
+        party=party,
+        user=user,
+        approved=approved,
+        body="Styrelsen",
+        decided_on=TODAY,
+        reference=f"Protokoll 2026-11-20 § {party.pk}",
+        comment="" if approved else "Ekonomin är oklar.",
+    )
+
+
+def test_template_follows_the_form(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    assert agreement.sections.count() == 15
+    assert agreement.sections.filter(required=True).count() == 11
+    other = agreements.create_agreement(
+        collaboration, user=users["coordinator"], form=CollaborationForm.objects.get(slug="samrad"), period=2
+    )
+    assert list(other.sections.values_list("key", flat=True)) == ["kort-syfte", "kort-deltagare", "kort-motesformer"]
+    third = agreements.create_agreement(
+        collaboration, user=users["coordinator"], form=CollaborationForm.objects.get(slug="projektmedel"), period=3
+    )
+    titles = list(third.sections.values_list("title", flat=True))
+    assert titles[0] == "Problembild" and "Organisation: Rollfördelning" in titles and len(titles) == 12
+
+
+def test_prefill_from_answers_never_overwrites(setup):
+    collaboration, users = setup
+    item = Item.objects.filter(section__slug="mucf-problem", kind="question").first()
+    checklists.save_answer(
+        collaboration=collaboration,
+        item=item,
+        party=None,
+        user=users["editor"],
+        text="Unga saknar mötesplatser.",
+        status="discussed",
+        base_version=0,
+    )
+    agreement = iop(collaboration, users)
+    background = agreement.sections.get(key="iop-rubrik-bakgrund")
+    assert background.prefilled and "Unga saknar mötesplatser." in background.text and item.text in background.text
+    background.text = "Egen text"
+    background.save()
+    agreements.prefill(agreement)
+    background.refresh_from_db()
+    assert background.text == "Egen text"
+
+
+def test_freezing_refused_until_required_sections_have_text_or_a_reason(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    with pytest.raises(AgreementError, match="Bakgrund"):
+        agreements.freeze(agreement, user=users["coordinator"])
+    fill(agreement)
+    agreement.sections.filter(key="iop-rubrik-ekonomi").update(text="", omitted_reason="Inga pengar byter ägare.")
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    agreement.refresh_from_db()
+    assert agreement.state == Agreement.State.FOR_DECISION and version.number == 1
+    assert len(version.content_hash) == 64 and version.content["sections"][0]["title"] == "Bakgrund"
+
+
+def test_every_party_approves_the_same_version_then_it_is_locked(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    kommun, forening = (users[r].memberships.get().party for r in ("coordinator", "editor"))
+    decide(version, kommun, users["coordinator"])
+    agreement.refresh_from_db()
+    assert agreement.state == Agreement.State.FOR_DECISION
+    with pytest.raises(AgreementError, match="redan registrerat"):
+        decide(version, kommun, users["coordinator"])
+    decide(version, forening, users["editor"])
+    agreement.refresh_from_db()
+    version.refresh_from_db()
+    assert agreement.state == Agreement.State.DECIDED and version.status == AgreementVersion.Status.DECIDED
+    assert collaboration.events.filter(kind=Event.Kind.AGREEMENT_DECIDED).exists()
+    with pytest.raises(AgreementError):
+        agreements.freeze(agreement, user=users["coordinator"])
+
+
+def test_rejection_returns_to_drafting_with_the_reason(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    forening = users["editor"].memberships.get().party
+    decide(version, forening, users["editor"], approved=False)
+    agreement.refresh_from_db()
+    version.refresh_from_db()
+    assert agreement.state == Agreement.State.DRAFT and version.status == AgreementVersion.Status.REJECTED
+    assert version.decisions.get().comment == "Ekonomin är oklar."
+    assert collaboration.events.filter(kind=Event.Kind.AGREEMENT_REJECTED).exists()
+
+
+def test_new_draft_withdraws_the_decisions_on_the_frozen_version(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    kommun = users["coordinator"].memberships.get().party
+    decide(version, kommun, users["coordinator"])
+    withdrawn = agreements.new_draft(agreement, user=users["coordinator"])
+    version.refresh_from_db()
+    assert withdrawn == ["Exempelkommun"] and version.status == AgreementVersion.Status.WITHDRAWN
+    with pytest.raises(AgreementError, match="inte längre för beslut"):
+        decide(version, users["editor"].memberships.get().party, users["editor"])
+    second = agreements.freeze(agreement, user=users["coordinator"])
+    assert second.number == 2 and not second.decisions.exists()
+
+
+def test_amendment_after_decision_keeps_the_decided_version(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    for role in ("coordinator", "editor"):
+        decide(version, users[role].memberships.get().party, users[role])
+    agreements.new_draft(agreement, user=users["coordinator"])
+    version.refresh_from_db()
+    agreement.refresh_from_db()
+    assert agreement.state == Agreement.State.DRAFT and version.status == AgreementVersion.Status.DECIDED
+    assert version.decisions.count() == 2
+
+
+def test_decision_from_a_party_of_another_collaboration_is_refused(setup):
+    from tests.factories import make_collaboration
+
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    stranger = make_collaboration(title="Annan").parties.get()
+    with pytest.raises(AgreementError):
+        decide(version, stranger, users["coordinator"])
+
+
+# The PDF -------------------------------------------------------------------------------------
+
+
+def read(data):
+    return PdfReader(io.BytesIO(data))
+
+
+def text_of(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_has_every_section_swedish_text_metadata_and_tags(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    fill(agreement, "Åtagande: föreningen öppnar lokalen på måndagar. Ärenden, öar och ängar.")
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    data = pdf.render_pdf(version.content, version=version, draft=False)
+    reader = read(data)
+    text = text_of(reader)
+    for section in version.content["sections"]:
+        assert section["title"] in text
+    assert "Ärenden, öar och ängar" in text and "UTKAST" not in text
+    assert len(reader.pages) >= 4
+    assert reader.metadata.title == agreement.title
+    assert "Exempelkommun" in (reader.metadata.author or "")
+    root = reader.trailer["/Root"]
+    assert root.get("/Lang") == "sv" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "/Outlines" in root  # bookmarks from the headings
+    assert f"Sida 2 av {len(reader.pages)}" in text
+    assert version.short_hash in text
+
+
+def test_draft_pdf_says_utkast(setup):
+    collaboration, users = setup
+    agreement = iop(collaboration, users)
+    text = text_of(read(pdf.render_pdf(agreements.snapshot(agreement), draft=True)))
+    assert "UTKAST" in text
+
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <link rel="stylesheet" href="http://127.0.0.1:9/x.css"> '
+    "<style>body{background:url(http://127.0.0.1:9/bg.png)}</style> "
+    '<img src="data:image/png;base64,iVBORw0KGgo="> url(file:///etc/shadow) <script>alert(1)</script>'
+)
+
+
+def test_user_text_is_escaped_and_nothing_is_fetched(setup):
+    collaboration, users = setup
+    collaboration.title = HOSTILE[:200]
+    collaboration.save()
+    party = users["editor"].memberships.get().party
+    party.organisation.name = HOSTILE[:200]
+    party.organisation.save()
+    agreement = iop(collaboration, users)
+    agreement.title = HOSTILE[:200]
+    agreement.save()
+    fill(agreement, HOSTILE)
+    agreements.set_party_record(
+        agreement, party=party, record_number=HOSTILE[:100], signatory=HOSTILE[:200], wet_ink=True
+    )
+    html = pdf.render_html(agreements.snapshot(agreement))
+    assert "<img src=" not in html and "&lt;img src=" in html and "<script>alert" not in html
+    fetcher = pdf.StaticOnlyFetcher()
+    data = pdf.html_to_pdf(html, fetcher)
+    assert fetcher.refused == []  # escaped text never even reaches the fetcher
+    assert fetcher.served == [pdf.STATIC_BASE + "css/agreement-pdf.css"]
+    assert "file:///etc/passwd" in text_of(read(data))  # shown as text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.css",
+        "https://example.org/x.png",
+        "data:image/png;base64,AAAA",
+        pdf.STATIC_BASE + "../../settings.py",
+        pdf.STATIC_BASE + "finns-inte.css",
+    ],
+)
+def test_fetcher_refuses_everything_but_static_files(url):
+    fetcher = pdf.StaticOnlyFetcher()
+    with pytest.raises(ValueError):
+        fetcher.fetch(url)
+    assert fetcher.refused
+
+
+def test_a_page_that_asks_for_everything_still_renders(setup):
+    fetcher = pdf.StaticOnlyFetcher()
+    data = pdf.html_to_pdf(
+        f"<html lang='sv'><head><title>t</title></head><body>{HOSTILE}<p>Kvar</p></body></html>", fetcher
+    )
+    assert "Kvar" in text_of(read(data))
+    assert any("etc/passwd" in url for url in fetcher.refused)
+    assert any("127.0.0.1:9" in url for url in fetcher.refused)
