@@ -1,6 +1,6 @@
-"""Staff edit the guide content here, with ordering. The fixtures in fixtures/ stay the source:
-``load_guides`` writes them over what is edited here, so a correction made here must also go into
-the fixture file (the form says so)."""
+"""Staff edit the guide content here, with ordering. A row saved here is marked ``edited_in_admin``
+and ``load_guides`` then keeps it as staff left it; the fixture file should get the same correction
+so that other installations have it (the form says so)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from . import models as m
 
 SOURCE_NOTE = _(
-    "Innehållet kommer från fixtures/ och skrivs över när load_guides körs. För in rättelser även i fixturfilen."
+    "Innehållet kommer från fixtures/. Det du ändrar här behålls när load_guides körs (markeringen "
+    "”ändrad i admin”); för in rättelsen i fixturfilen också, så att den följer med till andra installationer."
 )
 
 
@@ -16,6 +17,11 @@ class ContentAdmin(admin.ModelAdmin):
     list_filter = ["retired"]
     readonly_fields = ["slug"]
     save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        if form.changed_data and "edited_in_admin" not in form.changed_data:
+            obj.edited_in_admin = True  # the loader keeps staff's edit
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is the stable key that other data points at: set once, never changed here.

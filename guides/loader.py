@@ -39,13 +39,15 @@ def default_dir() -> Path:
 @dataclass
 class Report:
     created: dict = field(default_factory=lambda: defaultdict(int))
+    kept: dict = field(default_factory=lambda: defaultdict(int))
     updated: dict = field(default_factory=lambda: defaultdict(int))
     retired: dict = field(default_factory=lambda: defaultdict(int))
 
     def lines(self):
-        names = sorted(set(self.created) | set(self.updated) | set(self.retired))
+        names = sorted(set(self.created) | set(self.updated) | set(self.retired) | set(self.kept))
         return [
             f"{name}: {self.created[name]} new, {self.updated[name]} updated, {self.retired[name]} retired"
+            + (f", {self.kept[name]} kept as edited in the admin" if self.kept[name] else "")
             for name in names
         ]
 
@@ -99,7 +101,27 @@ class Loader:
 
     # -- parsing -------------------------------------------------------------------------------
 
+    def _mappings(self, file, key, entries):
+        """(index, entry) for the entries that are mappings; an error for the others."""
+        if entries is None:
+            return []
+        if not isinstance(entries, list):
+            self.reader.error(file, key, f"must be a list, not {type(entries).__name__}")
+            return []
+        good = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                good.append((index, entry))
+            else:
+                self.reader.error(
+                    file, f"{key}[{index}]", f"must be a mapping (key: value), not {type(entry).__name__}"
+                )
+        return good
+
     def _row(self, model, file, where, entry, defaults, required=("slug",)):
+        if not isinstance(entry, dict):
+            self.reader.error(file, where, f"must be a mapping (key: value), not {type(entry).__name__}")
+            return None
         for key in required:
             value = entry.get(key)
             if value in (None, ""):
@@ -286,12 +308,12 @@ class Loader:
         data = self.reader.read(file)
         self.principle_texts = []
         self._list(file, "principer-om", "De sex principerna", "", about=data.get("about"))
-        for index, entry in enumerate(data.get("principles") or []):
+        for index, entry in self._mappings(file, "principles", data.get("principles")):
             where = f"principles[{index}]"
             slug = self._row(
                 m.Principle, file, where, entry, {"name": entry.get("name", "")}, required=("slug", "name")
             )
-            for position, text in enumerate(entry.get("texts") or []):
+            for position, text in self._mappings(file, f"principles[{index}].texts", entry.get("texts")):
                 here = f"{_where(where, slug)}.texts[{position}]"
                 self._ref(file, here, m.Guide, text.get("guide"), "guide")
                 self._ref(file, here, m.Item, text.get("item"), "item")
@@ -304,7 +326,7 @@ class Loader:
     def parse_forms(self):
         file = "reference/forms.yaml"
         data = self.reader.read(file)
-        for index, entry in enumerate(data.get("categories") or []):
+        for index, entry in self._mappings(file, "categories", data.get("categories")):
             self._row(
                 m.FormCategory,
                 file,
@@ -330,7 +352,7 @@ class Loader:
             "other_texts",
             "sources",
         }
-        for index, entry in enumerate(data.get("forms") or []):
+        for index, entry in self._mappings(file, "forms", data.get("forms")):
             where = f"forms[{index}]"
             slug = self._row(
                 m.CollaborationForm,
@@ -356,7 +378,7 @@ class Loader:
         file = "reference/coe.yaml"
         data = self.reader.read(file)
         self._list(file, "coe-om", "Europarådets kod", "", data.get("about"), extra={"links": data.get("links", [])})
-        for index, entry in enumerate(data.get("levels") or []):
+        for index, entry in self._mappings(file, "levels", data.get("levels")):
             self._row(
                 m.Level,
                 file,
@@ -365,7 +387,7 @@ class Loader:
                 {"name": entry.get("name", ""), "description": entry.get("description", "") or ""},
                 required=("slug", "name"),
             )
-        for index, entry in enumerate(data.get("phases") or []):
+        for index, entry in self._mappings(file, "phases", data.get("phases")):
             self._row(
                 m.DecisionPhase,
                 file,
@@ -387,7 +409,7 @@ class Loader:
             data.get("joint_effort_steps"),
             title_key="name",
         )
-        for index, entry in enumerate(data.get("maps") or []):
+        for index, entry in self._mappings(file, "maps", data.get("maps")):
             self._row(
                 m.ReferenceList,
                 file,
@@ -427,7 +449,7 @@ class Loader:
         entries = entries or []
         if not entries:
             self.reader.error(file, key, "the list is empty")
-        for index, entry in enumerate(entries):
+        for index, entry in self._mappings(file, key, entries):
             self._row(
                 m.ReferenceEntry,
                 file,
@@ -463,8 +485,11 @@ class Loader:
                 "source_note": comparison.get("source_note", ""),
             },
         )
-        columns = {column.get("slug") for column in comparison.get("columns") or []}
-        for index, row in enumerate(comparison.get("rows") or []):
+        columns = {
+            column.get("slug")
+            for _index, column in self._mappings(file, "comparison.columns", comparison.get("columns"))
+        }
+        for index, row in self._mappings(file, "comparison.rows", comparison.get("rows")):
             if set((row.get("cells") or {}).keys()) != columns:
                 self.reader.error(file, f"comparison.rows[{index}]", f"cells must have exactly the columns {columns}")
         self._entries(
@@ -491,7 +516,7 @@ class Loader:
             intro=intro.get("text", ""),
             list_extra={"source_note": intro.get("source_note", "")},
         )
-        for index, entry in enumerate(data.get("conditions") or []):
+        for index, entry in self._mappings(file, "conditions", data.get("conditions")):
             if entry.get("kind") not in {"fits", "does_not_fit"}:
                 self.reader.error(file, f"conditions[{index}]", "kind must be fits or does_not_fit")
 
@@ -523,7 +548,7 @@ class Loader:
         file = "reference/agreement_templates.yaml"
         data = self.reader.read(file)
         self.template_forms = []
-        for index, entry in enumerate(data.get("templates") or []):
+        for index, entry in self._mappings(file, "templates", data.get("templates")):
             where = f"templates[{index}]"
             slug = self._row(
                 m.AgreementTemplate,
@@ -547,6 +572,9 @@ class Loader:
                 self._heading(file, f"{where}.headings[{position}]", heading, slug, None)
 
     def _heading(self, file, where, entry, template, parent):
+        if not isinstance(entry, dict):
+            self.reader.error(file, where, f"must be a mapping (key: value), not {type(entry).__name__}")
+            return
         slug = self._row(
             m.TemplateHeading,
             file,
@@ -612,13 +640,21 @@ class Loader:
                 self.report.created[name] += 1
             else:
                 changed = [key for key, value in values.items() if getattr(obj, key) != value]
+                if obj.edited_in_admin:  # staff's edit wins; only a retired row comes back
+                    changed = [key for key in changed if key == "retired"]
+                    if any(getattr(obj, key) != value for key, value in values.items() if key != "retired"):
+                        self.report.kept[name] += 1
                 if changed:
                     for key in changed:
                         setattr(obj, key, values[key])
                     obj.save(update_fields=changed)
                     self.report.updated[name] += 1
             self.ids[model][slug] = obj.pk
-        gone = [slug for slug, obj in existing.items() if slug not in self.rows[model] and not obj.retired]
+        gone = [
+            slug
+            for slug, obj in existing.items()
+            if slug not in self.rows[model] and not obj.retired and not obj.edited_in_admin
+        ]
         if gone:
             self.report.retired[name] += model.objects.filter(slug__in=gone).update(retired=True)
         for slug, obj in existing.items():

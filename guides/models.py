@@ -34,6 +34,14 @@ class Content(models.Model):
     )
     sources = models.JSONField(default=list, blank=True, help_text="[{guide, section}] where this came from")
     extra = models.JSONField(default=dict, blank=True, help_text="Further fields of the fixture, kept as data.")
+    edited_in_admin = models.BooleanField(
+        _("ändrad i admin"),
+        default=False,
+        help_text=_(
+            "Personalen har ändrat texten: load_guides behåller den i stället för fixturens. "
+            "Ta bort markeringen för att ta fixturens text igen."
+        ),
+    )
 
     objects = ContentQuerySet.as_manager()
 
@@ -133,6 +141,12 @@ class Item(Content):
 
     def __str__(self):
         return self.title or self.text[:80]
+
+    def save(self, *args, **kwargs):
+        self.search_text = f"{self.title}\n{self.text}".lower()
+        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Principle(Content):

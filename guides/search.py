@@ -56,7 +56,7 @@ def _to_html(marked, limit=None):
 
 
 def search(query: str) -> list[Hit]:
-    query = (query or "").strip()[:MAX_QUERY]
+    query = (query or "").replace("\x00", "").strip()[:MAX_QUERY]
     if not _terms(query):
         return []
     if connection.vendor == "postgresql":

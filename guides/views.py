@@ -210,7 +210,7 @@ def templates(request):
 @login_required
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[: guide_search.MAX_QUERY]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[: guide_search.MAX_QUERY]
     hits = guide_search.search(query)
     context = {"query": query, "hits": hits}
     if request.htmx and request.htmx.target == "search-results":

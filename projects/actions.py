@@ -4,6 +4,8 @@ Views and forms validate; these functions apply a validated change atomically an
 event. Each raises ``ValidationError`` for a rule that only the database state can decide.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -13,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .checklists import ensure_default_sections
+from .checklists import confirming_parties, ensure_default_sections, reopen_agreed_answers
 from .models import Collaboration, Event, Invitation, Membership, Party, Role
 
+logger = logging.getLogger(__name__)
 record = Event.record
 
 
@@ -86,6 +89,24 @@ def remove_party(party, *, user):
     record(collaboration, user, Event.Kind.PARTY_REMOVED, name)
 
 
+def confirming_party_ids(collaboration):
+    return {party.pk for party in confirming_parties(collaboration)}
+
+
+def _reopen_if_a_party_can_now_confirm(collaboration, before, user):
+    """ "Överens" means every party has confirmed: a party that can now confirm has not."""
+    if confirming_party_ids(collaboration) - before:
+        reopened = reopen_agreed_answers(collaboration)
+        if reopened:
+            record(
+                collaboration,
+                user,
+                Event.Kind.ANSWER_STATUS,
+                _("%(n)d gemensamma svar") % {"n": reopened},
+                _("Diskuteras igen: en ny part ska också bekräfta"),
+            )
+
+
 def _lock_coordinators(collaboration):
     # Lock the coordinator rows so that two coordinators cannot demote each other at once.
     return list(
@@ -98,11 +119,13 @@ def _lock_coordinators(collaboration):
 @transaction.atomic
 def change_role(membership, *, user, role):
     coordinators = _lock_coordinators(membership.collaboration)
+    before = confirming_party_ids(membership.collaboration)
     if membership.role == Role.COORDINATOR and role != Role.COORDINATOR and coordinators == [membership.pk]:
         raise ValidationError(_("Samverkan måste ha minst en samordnare. Gör någon annan till samordnare först."))
     old = membership.get_role_display()
     membership.role = role
     membership.save(update_fields=["role"])
+    _reopen_if_a_party_can_now_confirm(membership.collaboration, before, user)
     record(
         membership.collaboration,
         user,
@@ -124,11 +147,18 @@ def remove_member(membership, *, user):
 def _send_invitation(request, invitation, token):
     url = request.build_absolute_uri(reverse("projects:invitation_accept", args=[token]))
     context = {"invitation": invitation, "url": url, "valid_days": settings.INVITATION_VALID_DAYS}
-    subject = _("Inbjudan till samverkan: %(title)s") % {"title": invitation.collaboration.title}
+    title = " ".join(invitation.collaboration.title.split())  # a header holds one line
+    subject = _("Inbjudan till samverkan: %(title)s") % {"title": title}
     body = render_to_string("projects/email/invitation.txt", context, request=request)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email], fail_silently=False)
-    )
+
+    def send():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email], fail_silently=False)
+        except Exception:  # SMTP down, refused address…: the invitation stays and can be sent again
+            logger.exception("Invitation e-mail to %s could not be sent", invitation.email)
+            request.invitation_mail_failed = True
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -175,6 +205,7 @@ def accept_invitation(invitation, *, user) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("Inbjudan gäller inte längre."))
+    before = confirming_party_ids(invitation.collaboration)
     membership, created = Membership.objects.get_or_create(
         collaboration=invitation.collaboration,
         user=user,
@@ -183,6 +214,7 @@ def accept_invitation(invitation, *, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _reopen_if_a_party_can_now_confirm(invitation.collaboration, before, user)
     if created:
         record(
             invitation.collaboration,

@@ -4,6 +4,8 @@ version conflicts, confirmations, comments, history, and the light poll for othe
 Every view works without JavaScript (plain forms that post and redirect); with HTMX the same
 endpoints return the fragment that changed."""
 
+import re
+from datetime import UTC, timedelta
 from itertools import groupby
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from .forms import AnswerForm, AnswerModeForm, ChecklistAddForm, CommentForm
 from .models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation, Event, Party
 from .permissions import Action, can_edit_answer, collaboration_required, policy
 
+POLL_OVERLAP = timedelta(seconds=5)
 PENDING_KEY = "pending_answers"  # texts posted after the session expired, kept across the login
 
 
@@ -35,6 +38,7 @@ def _checklist_section(collaboration, cs_pk):
         pk=cs_pk,
         collaboration=collaboration,
         active=True,
+        section__retired=False,
     )
 
 
@@ -49,9 +53,14 @@ def _party(collaboration, checklist_section, value):
     if not checklist_section.per_party:
         return None
     try:
-        return Party.objects.select_related("organisation").get(collaboration=collaboration, pk=int(value))
+        party = Party.objects.select_related("organisation").get(collaboration=collaboration, pk=int(value))
     except (TypeError, ValueError, Party.DoesNotExist):
         raise Http404 from None
+    if party not in checklists.answering_parties(
+        checklist_section, list(collaboration.parties.select_related("organisation"))
+    ):
+        raise Http404  # the section is not meant for that party
+    return party
 
 
 def _key(item, party):
@@ -76,6 +85,16 @@ class AnswerView:
         self.unconfirmed = [p for p in parties if p.pk not in confirmed] if self.joint else []
         self.my_party_confirmed = my_party is not None and my_party.pk in confirmed
         self.can_confirm = self.joint and can_edit and answer is not None and bool(answer.text.strip())
+        self.shown_text = self.text
+        self.restored = False
+        self.saved_by_me = False  # set by the poll: the page keeps showing "Sparat" for my own save
+
+    def restore(self, pending):
+        """Show text the person wrote but that is not saved (after a login, or refused), with the
+        version it was based on: saving it is then checked against what was saved since."""
+        self.shown_text = pending.get("text", "")
+        self.version = pending.get("version", self.version)
+        self.restored = True
 
     def get_status_display(self):
         return AnswerStatus(self.status).label
@@ -88,8 +107,10 @@ class AnswerView:
         return AnswerStatus.choices
 
 
-def _answer_views(request, collaboration, cs, questions, parties):
+def _answer_views(request, collaboration, cs, questions, parties, pending=None):
     membership = request.membership
+    pending = pending or {}
+    confirming = checklists.confirming_parties(collaboration)
     answers = {
         (a.item_id, a.party_id): a
         for a in Answer.objects.filter(collaboration=collaboration, item__in=questions).select_related("updated_by")
@@ -105,17 +126,18 @@ def _answer_views(request, collaboration, cs, questions, parties):
         for party in answering:
             answer = answers.get((item.pk, party.pk if party else None))
             can_edit = can_edit_joint and (party is None or party.pk == membership.party_id)
-            views.append(
-                AnswerView(
-                    item,
-                    party,
-                    answer,
-                    confirmations.get(answer.pk, []) if answer else [],
-                    parties,
-                    can_edit,
-                    membership.party,
-                )
+            view = AnswerView(
+                item,
+                party,
+                answer,
+                confirmations.get(answer.pk, []) if answer else [],
+                confirming,
+                can_edit,
+                membership.party,
             )
+            if can_edit and isinstance(pending.get(view.key), dict):
+                view.restore(pending[view.key])
+            views.append(view)
         rows.append((item, views))
     return rows
 
@@ -199,7 +221,7 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "collaboration": collaboration,
         "cs": cs,
         "section": cs.section,
-        "rows": _answer_views(request, collaboration, cs, questions, parties),
+        "rows": _answer_views(request, collaboration, cs, questions, parties, pending),
         "comment_counts": _comment_counts(collaboration, questions),
         "tips": [i for i in items if i.kind == Item.Kind.TIP],
         "next_steps": [i for i in items if i.kind == Item.Kind.NEXT_STEP],
@@ -211,7 +233,6 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
         "since": timezone.now().isoformat(),
         "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
-        "pending": pending or {},
         "parties": parties,
         "my_party": request.membership.party,
         "can_edit": policy.user_has_permission(request.user, Action.EDIT, collaboration),
@@ -223,16 +244,53 @@ def _stepper_context(request, collaboration, cs, pending=None):
 @collaboration_required(Action.VIEW)
 def checklist_section(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
-    pending = request.session.get(PENDING_KEY, {}).get(str(cs.pk), {})
+    pending = _take_stash(request, cs)
     context = _stepper_context(request, collaboration, cs, pending)
-    if pending:
+    if any(view.restored for _item, views in context["rows"] for view in views):
         messages.info(
             request, _("Text du skrev innan du loggades ut är återställd i fälten nedan. Den är inte sparad än.")
         )
-        stored = request.session.get(PENDING_KEY, {})
-        stored.pop(str(cs.pk), None)
-        request.session[PENDING_KEY] = stored
     return render(request, "projects/checklist_section.html", context)
+
+
+_STASH_FIELD = re.compile(r"^(\d+-(?:j|\d+))-text$")
+STASH_MAX_ENTRIES = 20
+STASH_MAX_CHARS = 100_000
+STASH_MAX_AGE = 2 * 60 * 60  # seconds: text left on a shared computer is not shown to the next person
+
+
+def _stash(request, cs_pk):
+    """Keep the posted answers, each with the version it was based on, within bounds."""
+    stored = request.session.get(PENDING_KEY, {})
+    section = stored.setdefault(str(cs_pk), {})
+    now = int(timezone.now().timestamp())
+    for name, value in request.POST.items():
+        match = _STASH_FIELD.match(name)
+        if not match or not value:
+            continue
+        try:
+            version = max(int(request.POST.get(f"{match[1]}-version", 0)), 0)
+        except ValueError:
+            version = 0
+        section[match[1]] = {"text": value[: Answer.MAX_LENGTH], "version": version, "at": now}
+    entries = [(cs, key) for cs, answers in stored.items() for key in answers]
+    while entries and (
+        len(entries) > STASH_MAX_ENTRIES or sum(len(stored[cs][key]["text"]) for cs, key in entries) > STASH_MAX_CHARS
+    ):
+        cs, key = entries.pop(0)  # the oldest goes first
+        stored[cs].pop(key, None)
+    request.session[PENDING_KEY] = {cs: answers for cs, answers in stored.items() if answers}
+
+
+def _take_stash(request, cs):
+    """The kept answers of this section (removed from the session), if they are recent."""
+    stored = request.session.get(PENDING_KEY, {})
+    section = stored.pop(str(cs.pk), None)
+    if section is None:
+        return {}
+    request.session[PENDING_KEY] = stored
+    oldest = int(timezone.now().timestamp()) - STASH_MAX_AGE
+    return {key: entry for key, entry in section.items() if isinstance(entry, dict) and entry.get("at", 0) >= oldest}
 
 
 def _stash_if_logged_out(view):
@@ -241,12 +299,8 @@ def _stash_if_logged_out(view):
 
     def wrapper(request, pk, cs_pk, *args, **kwargs):
         if not request.user.is_authenticated:
-            stored = request.session.get(PENDING_KEY, {})
-            section = stored.setdefault(str(cs_pk), {})
-            for name, value in request.POST.items():
-                if name.endswith("-text") and value:
-                    section[name.removesuffix("-text")] = value[: Answer.MAX_LENGTH * 2]
-            request.session[PENDING_KEY] = stored
+            if ChecklistSection.objects.filter(pk=cs_pk, collaboration_id=pk, active=True).exists():
+                _stash(request, cs_pk)
             next_url = reverse("projects:checklist_section", args=[pk, cs_pk])
             return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
         return view(request, pk, cs_pk, *args, **kwargs)
@@ -276,20 +330,35 @@ def answer_save(request, collaboration, cs_pk, item_pk):
     else:
         error = _errors(form)
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif result.conflict:
+        if error:  # the whole page again, the text kept in its field
+            context = _stepper_context(
+                request, collaboration, cs, {key: {"text": data.get(f"{key}-text", ""), "version": _int(data, key)}}
+            )
+            context["row_errors"] = {key: error}
+            return render(request, "projects/checklist_section.html", context, status=400)
+        if result.conflict:
             return _render_conflict(request, collaboration, cs, item, party, result, status=409)
-        else:
-            messages.success(request, _("Svaret är sparat."))
+        messages.success(request, _("Svaret är sparat."))
         return redirect(f"{reverse('projects:checklist_section', args=[collaboration.pk, cs.pk])}#q-{item.pk}")
     if result and result.conflict:
-        return _render_conflict(request, collaboration, cs, item, party, result)
+        response = _render_conflict(request, collaboration, cs, item, party, result)
+        response["X-Answer-State"] = "conflict"
+        return response
     submitted = request.POST.get(f"{key}-status")
     oob = bool(result and result.saved and submitted != result.answer.status)
-    return _render_answer(
+    response = _render_answer(
         request, collaboration, cs, item, party, part="answer-meta", error=error, result=result, oob=oob
     )
+    # For the page's script: whether the text in the field is now what is stored.
+    response["X-Answer-State"] = "invalid" if error else ("saved" if result.saved else "unchanged")
+    return response
+
+
+def _int(data, key):
+    try:
+        return max(int(data.get(f"{key}-version", 0)), 0)
+    except ValueError:
+        return 0
 
 
 def _errors(form):
@@ -309,7 +378,7 @@ def _save(request, collaboration, item, party, form):
 
 
 def _single_answer_view(request, collaboration, cs, item, party, answer=None):
-    parties = list(collaboration.parties.select_related("organisation"))
+    parties = checklists.confirming_parties(collaboration) if party is None else []
     if answer is None:
         answer = (
             Answer.objects.filter(collaboration=collaboration, item=item, party=party)
@@ -363,7 +432,8 @@ def checklist_save(request, collaboration, cs_pk):
     questions = list(cs.section.items.current().filter(kind=Item.Kind.QUESTION))
     parties = list(collaboration.parties.select_related("organisation"))
     answering = checklists.answering_parties(cs, parties) if cs.per_party else [None]
-    saved, conflicts, errors = 0, [], []
+    saved = 0
+    pending, row_errors, row_conflicts = {}, {}, {}
     for item in questions:
         for party in answering:
             key = _key(item, party)
@@ -371,24 +441,27 @@ def checklist_save(request, collaboration, cs_pk):
                 continue
             form = AnswerForm(request.POST, joint=party is None, prefix=key)
             if not form.is_valid():
-                errors.append((item, party, _errors(form), request.POST.get(f"{key}-text", "")))
+                # Shown again with the version it was based on: saving it is checked again.
+                pending[key] = {"text": request.POST.get(f"{key}-text", ""), "version": _int(request.POST, key)}
+                row_errors[key] = _errors(form)
                 continue
             result = _save(request, collaboration, item, party, form)
             if result.conflict:
-                conflicts.append((item, party, result))
+                # The person changed a text that someone else changed too: both are shown, and the
+                # message says that saving again keeps theirs (their explicit choice).
+                pending[key] = {"text": result.mine, "version": result.answer.version}
+                row_conflicts[key] = result.answer
             elif result.saved:
                 saved += 1
-    if errors or conflicts:
-        context = _stepper_context(request, collaboration, cs)
-        context["pending"] = {f"{item.pk}-{party.pk if party else 'j'}": text for item, party, _e, text in errors}
-        context["pending"].update({f"{item.pk}-{party.pk if party else 'j'}": r.mine for item, party, r in conflicts})
-        context["row_errors"] = {f"{item.pk}-{party.pk if party else 'j'}": e for item, party, e, _t in errors}
-        context["row_conflicts"] = {f"{item.pk}-{party.pk if party else 'j'}": r.answer for item, party, r in conflicts}
+    if row_errors or row_conflicts:
+        context = _stepper_context(request, collaboration, cs, pending)
+        context["row_errors"] = row_errors
+        context["row_conflicts"] = row_conflicts
         messages.error(
             request,
             _("Några svar sparades inte. Din text finns kvar i fälten; se meddelandena vid frågorna."),
         )
-        return render(request, "projects/checklist_section.html", context, status=400 if errors else 409)
+        return render(request, "projects/checklist_section.html", context, status=400 if row_errors else 409)
     messages.success(request, _("%(n)d svar sparade.") % {"n": saved} if saved else _("Inget var ändrat."))
     return redirect("projects:checklist_section", collaboration.pk, cs.pk)
 
@@ -520,19 +593,25 @@ def comments(request, collaboration, cs_pk, item_pk):
 @collaboration_required(Action.VIEW)
 def checklist_changes(request, collaboration, cs_pk):
     """The light poll: 204 when nothing changed since ``since``; otherwise the changed answers as
-    out-of-band fragments (the page's script puts the text into fields nobody is editing)."""
+    out-of-band fragments. It looks a little further back than ``since`` (a save stamped just
+    before the last poll may commit just after it); the page's script skips what it already has."""
     cs = _checklist_section(collaboration, cs_pk)
-    since = parse_datetime(request.GET.get("since", "") or "")
+    try:
+        since = parse_datetime(request.GET.get("since", "") or "")
+    except ValueError:
+        since = None
     if since is None:
         return HttpResponse(status=204)
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since, UTC)
     changed = list(
-        Answer.objects.filter(collaboration=collaboration, item__section_id=cs.section_id, updated_at__gt=since)
-        .exclude(updated_by=request.user)
-        .select_related("updated_by", "item", "party")
+        Answer.objects.filter(
+            collaboration=collaboration, item__section_id=cs.section_id, updated_at__gt=since - POLL_OVERLAP
+        ).select_related("updated_by", "item", "party")
     )
     if not changed:
         return HttpResponse(status=204)
-    parties = list(collaboration.parties.select_related("organisation"))
+    confirming = checklists.confirming_parties(collaboration)
     confirmations = {}
     for confirmation in Confirmation.objects.filter(answer__in=changed):
         confirmations.setdefault(confirmation.answer_id, []).append(confirmation)
@@ -542,13 +621,15 @@ def checklist_changes(request, collaboration, cs_pk):
             a.party,
             a,
             confirmations.get(a.pk, []),
-            parties,
+            confirming if a.party is None else [],
             can_edit_answer(request.user, collaboration, a.party),
             request.membership.party,
         )
         for a in changed
     ]
-    newest = max(a.updated_at for a in changed)
+    for view in views:
+        view.saved_by_me = view.answer.updated_by_id == request.user.pk
+    newest = max(max(a.updated_at for a in changed), since)
     return render(
         request,
         "projects/checklist_section.html#changes",
@@ -557,8 +638,7 @@ def checklist_changes(request, collaboration, cs_pk):
             "cs": cs,
             "views": views,
             "since": newest.isoformat(),
-            "statuses": AnswerStatus.choices,
-            "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
+            "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
         },
     )
 

@@ -87,7 +87,7 @@ def ensure_default_sections(collaboration, user=None):
 def ordered_sections(collaboration, active=True):
     """The collaboration's checklist sections in guide order."""
     return (
-        ChecklistSection.objects.filter(collaboration=collaboration, active=active)
+        ChecklistSection.objects.filter(collaboration=collaboration, active=active, section__retired=False)
         .select_related("section__guide", "section__decision_phase")
         .order_by("section__guide__order", "section__sequence")
     )
@@ -122,7 +122,6 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
     and change nothing. ``status`` None keeps the current status. A text change withdraws the
     parties' confirmations of a joint answer."""
     lookup = {"collaboration": collaboration, "item": item, "party": party}
-    now = timezone.now()
     with transaction.atomic():
         current = Answer.objects.select_for_update().filter(**lookup).first()
         if current is None:
@@ -131,7 +130,10 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
                     current = Answer.objects.create(**lookup)
             except IntegrityError:  # created meanwhile by someone else: lock theirs
                 current = Answer.objects.select_for_update().get(**lookup)
+        now = timezone.now()  # after the lock: saves are stamped in the order they commit
         if current.version != base_version:
+            if _unchanged_since(current, base_version, text, status):
+                return SaveResult(current, saved=False)  # the person did not change it: nothing to save
             return SaveResult(current, saved=False, conflict=True, mine=text)
         text_changed = current.text != text
         old_status = current.status
@@ -148,6 +150,9 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
                 status = AnswerStatus.DISCUSSED
         if status == AnswerStatus.NOT_STARTED and text.strip():
             status = AnswerStatus.DISCUSSED
+        if not text_changed and party is None:
+            # The confirmations are of the text: a status change keeps them valid.
+            current.confirmations.update(version=current.version + 1)
         # The row is locked, so the version cannot have moved since the check above.
         Answer.objects.filter(pk=current.pk).update(
             text=text, status=status, version=F("version") + 1, updated_by=user, updated_at=now
@@ -170,6 +175,27 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
         return SaveResult(current, saved=True, withdrawn=withdrawn)
 
 
+def _unchanged_since(answer, base_version, text, status):
+    """True when the posted text is what the answer said at ``base_version`` (and no status was
+    asked for): the person only re-sent what they were shown, so there is no conflict."""
+    if status is not None and status != answer.status:
+        return False
+    if base_version == 0:
+        return text == ""
+    return answer.revisions.filter(version=base_version, text=text).exists()
+
+
+def confirming_parties(collaboration):
+    """The parties whose confirmation makes a joint answer "överens": those with someone who may
+    write (a party without such a person could never confirm, and would block agreement)."""
+    return list(
+        Party.objects.filter(collaboration=collaboration, memberships__role__in=["editor", "coordinator"])
+        .select_related("organisation")
+        .distinct()
+        .order_by("-is_coordinating", "organisation__name")
+    )
+
+
 def _short(text, length=120):
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -183,24 +209,43 @@ def confirm_answer(answer, *, party, user, version):
         raise ValueError("only joint answers are confirmed")
     if answer.version != version:
         return False
+    if answer.confirmations.filter(party=party, version=version).exists():
+        return True  # already confirmed: nothing new
     Confirmation.objects.update_or_create(
         answer=answer, party=party, defaults={"version": version, "confirmed_by": user, "created_at": timezone.now()}
     )
     Event.record(answer.collaboration, user, Event.Kind.ANSWER_CONFIRMED, _short(answer.item.text), str(party))
-    parties = set(Party.objects.filter(collaboration=answer.collaboration_id).values_list("pk", flat=True))
+    parties = {p.pk for p in confirming_parties(answer.collaboration)}
     confirmed = set(answer.confirmations.filter(version=answer.version).values_list("party_id", flat=True))
+    changes = {"updated_at": timezone.now()}  # the others' pages learn of it through the poll
     if parties and parties <= confirmed and answer.status != AnswerStatus.AGREED:
-        Answer.objects.filter(pk=answer.pk).update(status=AnswerStatus.AGREED, updated_at=timezone.now())
+        changes["status"] = AnswerStatus.AGREED
         Event.record(answer.collaboration, user, Event.Kind.ANSWER_AGREED, _short(answer.item.text))
+    Answer.objects.filter(pk=answer.pk).update(**changes)
     return True
 
 
 @transaction.atomic
 def withdraw_confirmation(answer, *, party, user):
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
-    Confirmation.objects.filter(answer=answer, party=party).delete()
+    deleted, _ = Confirmation.objects.filter(answer=answer, party=party).delete()
+    if not deleted:
+        return
+    changes = {"updated_at": timezone.now()}
     if answer.status == AnswerStatus.AGREED:
-        Answer.objects.filter(pk=answer.pk).update(status=AnswerStatus.DISCUSSED, updated_at=timezone.now())
+        changes["status"] = AnswerStatus.DISCUSSED
+        Event.record(
+            answer.collaboration, user, Event.Kind.ANSWER_STATUS, _short(answer.item.text), AnswerStatus.DISCUSSED.label
+        )
+    Answer.objects.filter(pk=answer.pk).update(**changes)
+
+
+def reopen_agreed_answers(collaboration, user=None):
+    """A new party has not confirmed anything: joint answers agreed so far are open again."""
+    reopened = Answer.objects.filter(
+        collaboration=collaboration, party__isnull=True, status=AnswerStatus.AGREED
+    ).update(status=AnswerStatus.DISCUSSED, updated_at=timezone.now())
+    return reopened
 
 
 def add_comment(*, collaboration, item, membership, text):

@@ -59,6 +59,9 @@ class CollaborationForm(forms.ModelForm):
             "end_date": DATE_WIDGET,
         }
 
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())  # one line: it goes into e-mail subjects
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
@@ -74,6 +77,12 @@ class CollaborationForm(forms.ModelForm):
 class CollaborationSettingsForm(CollaborationForm):
     class Meta(CollaborationForm.Meta):
         fields = CollaborationForm.Meta.fields + ["phase", "archived"]
+
+
+class RestoreForm(forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = ["archived"]
 
 
 class CollaborationCreateForm(CollaborationForm):
@@ -226,8 +235,17 @@ class AcceptInvitationSignupForm(forms.Form):
         return cleaned
 
 
+class LineBreakCharField(forms.CharField):
+    """Browsers send line breaks as CRLF: kept as LF, before the length is checked, so that a text
+    that fits the field's maxlength fits here too and the same text compares equal."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class AnswerForm(forms.Form):
-    text = forms.CharField(
+    text = LineBreakCharField(
         label=_("Svar"),
         required=False,
         max_length=Answer.MAX_LENGTH,

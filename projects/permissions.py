@@ -82,13 +82,17 @@ policy = CollaborationPolicy()
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Members of an organisation edit it: whoever created it, and anyone who is in a
-    collaboration on behalf of it. Staff can too."""
+    """An organisation is shared by every collaboration it takes part in, so it is edited by those
+    who write on its behalf: editors and coordinators of one of its parties. Whoever registered it
+    may edit it until it takes part in a collaboration. Staff can too."""
     if not user.is_authenticated:
         return False
-    if user.is_staff or organisation.created_by_id == user.pk:
+    if user.is_staff:
         return True
-    return Membership.objects.filter(user=user, party__organisation=organisation).exists()
+    writers = Membership.objects.filter(party__organisation=organisation, role__in=[Role.EDITOR, Role.COORDINATOR])
+    if writers.filter(user=user).exists():
+        return True
+    return organisation.created_by_id == user.pk and not organisation.parties.exists()
 
 
 def collaboration_required(action=Action.VIEW, *, allow_archived=False):

@@ -1,11 +1,13 @@
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +20,7 @@ from .forms import (
     OrganisationForm,
     PartyAddForm,
     PartyForm,
+    RestoreForm,
     RoleForm,
 )
 from .models import Invitation, Membership, Organisation, Party, Role, hash_token
@@ -118,7 +121,9 @@ def overview(request, collaboration):
 @require_http_methods(["GET", "POST"])
 @collaboration_required(Action.MANAGE, allow_archived=True)
 def collaboration_edit(request, collaboration):
-    form = CollaborationSettingsForm(request.POST or None, instance=collaboration)
+    # An archived collaboration is read-only: its settings offer only restoring it.
+    form_class = RestoreForm if collaboration.archived else CollaborationSettingsForm
+    form = form_class(request.POST or None, instance=collaboration)
     if request.method == "POST" and form.is_valid():
         actions.update_collaboration(form.save(commit=False), user=request.user, changed_fields=form.changed_data)
         messages.success(request, _("Ändringarna är sparade."))
@@ -138,7 +143,7 @@ def events(request, collaboration):
 
 
 def _search_organisations(query, collaboration=None):
-    query = (query or "").strip()[:100]
+    query = (query or "").replace("\x00", "").strip()[:100]
     if not query:
         return Organisation.objects.none()
     condition = Q(name__icontains=query)
@@ -315,7 +320,17 @@ def invitation_create(request, collaboration):
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(request, _("En inbjudan är skickad till %(email)s.") % {"email": invitation.email})
+            if getattr(request, "invitation_mail_failed", False):
+                messages.warning(
+                    request,
+                    _(
+                        "Inbjudan till %(email)s är sparad, men e-postmeddelandet kunde inte skickas. "
+                        "Försök skicka den igen om en stund."
+                    )
+                    % {"email": invitation.email},
+                )
+            else:
+                messages.success(request, _("En inbjudan är skickad till %(email)s.") % {"email": invitation.email})
             return redirect("projects:people", collaboration.pk)
     return render(request, "projects/invitation_form.html", {"collaboration": collaboration, "form": form})
 
@@ -389,13 +404,16 @@ def invitation_accept(request, token):
         return render(request, "projects/invitation_accept.html", context)
     form = AcceptInvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=invitation.email,
-                password=form.cleaned_data["password1"],
-                full_name=form.cleaned_data["full_name"].strip(),
-            )
-            _mark_email_verified(user)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email,
+                    password=form.cleaned_data["password1"],
+                    full_name=form.cleaned_data["full_name"].strip(),
+                )
+                _mark_email_verified(user)
+        except IntegrityError:  # the form was sent twice: the account exists now
+            return render(request, "projects/invitation_accept.html", {**context, "existing": True})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _accept(request, invitation, user)
     context["form"] = form
@@ -404,8 +422,6 @@ def invitation_accept(request, token):
 
 def _mark_email_verified(user):
     """The invitation reached this address: that verifies it."""
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 
@@ -430,7 +446,7 @@ def _accept(request, invitation, user):
 @login_required
 @require_GET
 def organisation_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     organisations = _search_organisations(query) if query else Organisation.objects.order_by("name")
     if query:
         page = None
@@ -448,13 +464,18 @@ def organisation_list(request):
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         organisation.created_by = request.user
         organisation.save()
         messages.success(request, _("%(name)s är registrerad.") % {"name": organisation.name})
+        if next_url:  # back where the person came from (adding a party), with the new name to search for
+            return redirect(f"{next_url}?{urlencode({'q': organisation.name})}")
         return redirect(organisation)
-    return render(request, "projects/organisation_form.html", {"form": form})
+    return render(request, "projects/organisation_form.html", {"form": form, "next": next_url})
 
 
 @login_required

@@ -205,3 +205,47 @@ def test_command_reports_errors_as_command_error(fixtures_copy):
     edit(fixtures_copy / "guides" / "mucf.yaml", "kind: question", "kind: fraga")
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("load_guides", dir=fixtures_copy, verbosity=0)
+
+
+def test_an_entry_that_is_not_a_mapping_is_named(fixtures_copy):
+    edit(fixtures_copy / "reference" / "forms.yaml", "forms:\n", "forms:\n  - just a string\n")
+    with pytest.raises(FixtureError, match=r"fixtures/reference/forms.yaml: forms\[0\]: must be a mapping"):
+        load(fixtures_copy)
+
+
+def test_a_text_edited_in_the_admin_is_kept_by_the_loader(fixtures_copy):
+    m.Item.objects.filter(slug="mucf-status-q01").update(text="Rättad i admin", edited_in_admin=True)
+    edit(fixtures_copy / "guides" / "mucf.yaml", "slug: mucf-status-q01", "slug: mucf-status-q01")
+    report = load(fixtures_copy)
+    assert m.Item.objects.get(slug="mucf-status-q01").text == "Rättad i admin"
+    assert report.kept["punkter"] == 1
+    m.Item.objects.filter(slug="mucf-status-q01").update(edited_in_admin=False)
+    load(fixtures_copy)
+    assert m.Item.objects.get(slug="mucf-status-q01").text != "Rättad i admin"
+
+
+def test_saving_in_the_admin_marks_the_row(client):
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    client.force_login(make_user("Stina Staff", is_staff=True, is_superuser=True))
+    item = m.Item.objects.get(slug="mucf-status-q02")
+    url = reverse("admin:guides_item_change", args=[item.pk])
+    data = {
+        "section": item.section_id,
+        "kind": item.kind,
+        "order": item.order,
+        "title": item.title,
+        "text": "Ny lydelse",
+        "group": item.group,
+        "links": "[]",
+        "sources": "[]",
+        "extra": "{}",
+        "principle": "",
+        "search_text": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.text == "Ny lydelse" and item.edited_in_admin

@@ -172,3 +172,38 @@ def test_party_of_another_collaboration_is_refused(client, people):
     client.force_login(users["coordinator"])
     response = invite(client, collaboration, party=other.parties.get())
     assert response.status_code == 200 and not Invitation.objects.exists()
+
+
+def test_a_title_with_a_line_break_still_gives_a_one_line_subject(client, people):
+    collaboration, users = people
+    collaboration.title = "Rad ett\nRad två"
+    collaboration.save()
+    client.force_login(users["coordinator"])
+    assert invite(client, collaboration).status_code == 302
+    assert mail.outbox[-1].subject.endswith("Rad ett Rad två")
+
+
+def test_a_failed_e_mail_keeps_the_invitation_and_says_so(client, people, monkeypatch):
+    collaboration, users = people
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP is down")
+
+    monkeypatch.setattr("projects.actions.send_mail", broken)
+    client.force_login(users["coordinator"])
+    response = invite(client, collaboration)
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="dora@gemenskap.se").exists()
+    page = client.get(response.url).content.decode()
+    assert "kunde inte skickas" in page
+
+
+def test_sending_the_sign_up_form_twice_is_not_an_error(client, invited):
+    _, link = invited
+    accept_as_new_person(client, link)
+    client.logout()
+    from projects.models import Invitation as Inv
+
+    Inv.objects.update(accepted_at=None, accepted_by=None)  # as if the second request raced the first
+    response = accept_as_new_person(client, link)
+    assert response.status_code == 200 and "Logga in" in response.content.decode()

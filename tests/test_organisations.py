@@ -126,3 +126,33 @@ def test_organisation_is_not_member_just_by_existing(collaboration):
     from projects.permissions import can_edit_organisation
 
     assert not can_edit_organisation(member.user, outsider_org)
+
+
+def test_a_reader_cannot_edit_the_organisation(client, collaboration):
+    reader = collaboration.memberships.get(role="reader").user
+    organisation = reader.memberships.get().party.organisation
+    client.force_login(reader)
+    response = client.post(reverse("projects:organisation_edit", args=[organisation.pk]), form_data(name="Kapad"))
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "Föreningen Gemenskap"
+
+
+def test_the_creator_edits_only_until_the_organisation_takes_part(client, collaboration):
+    creator = make_user("Rut Registrerare")
+    organisation = make_organisation("Stiftelsen Ny", Sector.STIFTELSE, created_by=creator)
+    client.force_login(creator)
+    url = reverse("projects:organisation_edit", args=[organisation.pk])
+    assert client.get(url).status_code == 200
+    collaboration.parties.create(organisation=organisation)
+    assert client.get(url).status_code == 403
+
+
+def test_registering_from_the_party_page_returns_there(client, collaboration):
+    coordinator = collaboration.memberships.get(role="coordinator").user
+    client.force_login(coordinator)
+    back = reverse("projects:parties", args=[collaboration.pk])
+    response = client.post(reverse("projects:organisation_create"), form_data(name="Ny förening", next=back))
+    assert response.status_code == 302 and response.url.startswith(back) and "q=Ny" in response.url
+    evil = client.post(reverse("projects:organisation_create"), form_data(name="Annan", next="https://evil.example/"))
+    assert evil.url == Organisation.objects.get(name="Annan").get_absolute_url()

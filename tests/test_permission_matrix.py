@@ -109,11 +109,11 @@ MATRIX = {
     "projects:organisation_detail": Case(
         kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk}, expect=everyone(OK)
     ),
-    # Members of an organisation edit it: the reader and the editor act for Föreningen Gemenskap,
-    # the coordinator for Exempelkommun.
+    # Those who write for an organisation edit it: the editor acts for Föreningen Gemenskap (the
+    # reader too, but only reads), the coordinator for Exempelkommun.
     "projects:organisation_edit": Case(
         kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
-        expect={"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403},
+        expect={"anonymous": LOGIN, "outsider": 403, "reader": 403, "editor": OK, "coordinator": 403},
     ),
     "accounts:profile": Case(expect=everyone(OK)),
     # Checklists: members read, editors and coordinators write, coordinators choose the sections.

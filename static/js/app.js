@@ -11,19 +11,33 @@
   });
 
   // --- Answers: nothing typed is lost -----------------------------------------------------
-  // Drafts are kept in this browser until the server has saved them; a failed save is retried.
+  // A draft of each answer is kept in this browser, with the version it was based on and the
+  // person who wrote it, until the server has saved it. On the next visit it is saved against that
+  // version, so if someone else saved meanwhile the person gets the conflict, never an overwrite.
   const DRAFT = "samverkan-draft:";
   const answerOf = (el) => el && el.closest && el.closest(".answer");
   const textareaOf = (answer) => answer && answer.querySelector("textarea[id^='text-']");
   const metaOf = (answer) => answer && answer.querySelector(".answer-meta");
+  const versionOf = (answer) => answer && answer.querySelector(".answer-meta input[name$='-version']");
+  const userId = () => document.body.dataset.user || "";
   const draftKey = (textarea) => {
     const scope = textarea.closest("[data-draft-scope]");
     return scope ? `${DRAFT}${scope.dataset.draftScope}:${textarea.name}` : null;
   };
   const store = {
-    get: (key) => { try { return key && localStorage.getItem(key); } catch { return null; } },
-    set: (key, value) => { try { if (key) localStorage.setItem(key, value); } catch { /* private mode */ } },
+    get: (key) => {
+      try {
+        const value = key && localStorage.getItem(key);
+        return value ? JSON.parse(value) : null;
+      } catch { return null; }
+    },
+    set: (key, value) => { try { if (key) localStorage.setItem(key, JSON.stringify(value)); } catch { /* full or private */ } },
     drop: (key) => { try { if (key) localStorage.removeItem(key); } catch { /* private mode */ } },
+    clearAll: () => {
+      try {
+        for (const key of Object.keys(localStorage)) if (key.startsWith(DRAFT)) localStorage.removeItem(key);
+      } catch { /* private mode */ }
+    },
   };
   const say = (answer, text, kind) => {
     const meta = metaOf(answer);
@@ -31,7 +45,6 @@
     let note = meta.querySelector(".js-note");
     if (!note) {
       note = document.createElement("p");
-      note.className = "js-note mb-1";
       meta.prepend(note);
     }
     note.className = `js-note mb-1 text-${kind}`;
@@ -40,12 +53,14 @@
   const T = (key) => (document.documentElement.lang === "en" ? EN[key] : SV[key]);
   const SV = {
     offline: "Inte sparat: ingen kontakt med servern. Försöker igen …",
+    refused: "Inte sparat: du kan inte längre ändra svaret. Ladda om sidan. Din text finns kvar i fältet.",
     restored: "Osparad text från den här enheten är återställd. Den sparas nu.",
     theirs: "Deras text är inläst i fältet.",
     dirty: "Svaret ändrades av någon annan. Du har osparade ändringar; när du sparar får du jämföra.",
   };
   const EN = {
     offline: "Not saved: no contact with the server. Retrying …",
+    refused: "Not saved: you can no longer change this answer. Reload the page. Your text is still in the field.",
     restored: "Unsaved text from this device has been restored. It is being saved now.",
     theirs: "Their text is now in the field.",
     dirty: "Someone else changed the answer. You have unsaved changes; when you save you can compare.",
@@ -53,25 +68,55 @@
 
   function restoreDrafts() {
     for (const textarea of document.querySelectorAll(".answer textarea[id^='text-']")) {
-      const draft = store.get(draftKey(textarea));
-      if (draft !== null && draft !== textarea.value) {
-        textarea.value = draft;
-        say(answerOf(textarea), T("restored"), "warning-emphasis");
-        setTimeout(() => window.htmx && htmx.trigger(textarea, "retry"), 500);
+      const key = draftKey(textarea);
+      const draft = store.get(key);
+      if (!draft) continue;
+      if (draft.user !== userId() || typeof draft.text !== "string") {
+        store.drop(key);  // someone else's, on a shared computer: not shown
+        continue;
       }
+      if (draft.text === textarea.value) {
+        store.drop(key);
+        continue;
+      }
+      const answer = answerOf(textarea);
+      textarea.value = draft.text;
+      const version = versionOf(answer);
+      if (version) version.value = draft.version;  // saved against what it was written on
+      say(answer, T("restored"), "warning-emphasis");
+      setTimeout(() => window.htmx && htmx.trigger(textarea, "retry"), 300);
     }
   }
+
+  // Logging out on this computer forgets its drafts.
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches && event.target.matches("form[action$='/logout/']")) store.clearAll();
+  });
 
   document.addEventListener("input", (event) => {
     const textarea = event.target;
     if (textarea.matches && textarea.matches(".answer textarea[id^='text-']")) {
-      store.set(draftKey(textarea), textarea.value);
+      const version = versionOf(answerOf(textarea));
+      const previous = store.get(draftKey(textarea));
+      store.set(draftKey(textarea), {
+        text: textarea.value,
+        version: previous ? previous.version : (version ? version.value : "0"),
+        user: userId(),
+      });
     }
   });
 
+  // While a conflict is shown, typing does not save: the person chooses in the panel.
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const textarea = textareaOf(answerOf(event.detail.elt));
-    if (textarea) textarea.dataset.sending = textarea.value;
+    const elt = event.detail.elt;
+    const answer = answerOf(elt);
+    const textarea = textareaOf(answer);
+    if (!textarea) return;
+    if (elt === textarea && answer.dataset.conflict) {
+      event.preventDefault();
+      return;
+    }
+    textarea.dataset.sending = textarea.value;
   });
 
   const retries = new WeakMap();
@@ -79,15 +124,29 @@
     const answer = answerOf(event.detail.elt);
     const textarea = textareaOf(answer);
     if (!textarea) return;
+    const xhr = event.detail.xhr;
+    const state = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Answer-State");
     if (event.detail.successful) {
       retries.delete(textarea);
-      const conflict = metaOf(answer).querySelector(".alert-warning");
-      if (!conflict) {
+      if (state === "conflict") {
+        answer.dataset.conflict = "1";
+      } else if (state === "saved" || state === "unchanged") {
+        delete answer.dataset.conflict;
         const remote = answer.querySelector(".answer-remote");
         if (remote) remote.replaceChildren();  // "X changed the answer" is old news after my own save
         textarea.dataset.saved = textarea.dataset.sending;
         if (textarea.value === textarea.dataset.saved) store.drop(draftKey(textarea));
+        else {
+          const version = versionOf(answer);
+          const draft = store.get(draftKey(textarea));
+          if (draft && version) store.set(draftKey(textarea), { ...draft, version: version.value });
+        }
       }
+      return;
+    }
+    const status = xhr ? xhr.status : 0;
+    if (status >= 400 && status < 500) {  // refused: retrying would not help
+      say(answer, T("refused"), "danger");
       return;
     }
     // Network down (no response) or a server error: say so, keep the text, try again later.
@@ -107,25 +166,43 @@
     remote.dataset.handled = "1";
     const answer = answerOf(remote);
     const textarea = textareaOf(answer);
-    const version = answer.querySelector("input[name$='-version']");
-    if (!textarea) {
+    const note = remote.querySelector(".js-changed-by");
+    const meta = metaOf(answer);
+    const template = remote.querySelector("template.js-meta");
+    if (!textarea) {  // read only: show the new text and state
       const readonly = answer.querySelector(".answer-readonly");
       if (readonly) readonly.textContent = remote.dataset.text || readonly.dataset.empty;
+      if (meta && template) {
+        meta.replaceChildren(template.content.cloneNode(true));
+        htmx.process(meta);
+      }
       return;
     }
+    const version = versionOf(answer);
+    const mine = version ? Number(version.value) : 0;
+    const theirs = Number(remote.dataset.version);
+    if (theirs < mine) {  // older than what this page has (the poll looks a little back)
+      remote.replaceChildren();
+      return;
+    }
+    if (theirs === mine && note) note.remove();  // no new text: confirmations or status only
     const untouched = textarea.value === (textarea.dataset.saved ?? textarea.value);
-    if (untouched) {
+    if (untouched && !answer.dataset.conflict) {
       textarea.value = remote.dataset.text;
       textarea.dataset.saved = remote.dataset.text;
-      if (version) version.value = remote.dataset.version;
+      if (meta && template) {
+        meta.replaceChildren(template.content.cloneNode(true));  // new version, status, confirmations
+        htmx.process(meta);
+      }
       const select = answer.querySelector("select[id^='status-']");
       if (select && [...select.options].some((o) => o.value === remote.dataset.status)) select.value = remote.dataset.status;
-    } else {
-      const note = document.createElement("p");
-      note.className = "mb-0";
-      note.textContent = T("dirty");
-      remote.append(note);
+    } else if (theirs > mine) {
+      const dirty = document.createElement("p");
+      dirty.className = "mb-0";
+      dirty.textContent = T("dirty");
+      remote.append(dirty);
     }
+    if (!remote.textContent.trim()) remote.replaceChildren();
   });
 
   document.addEventListener("click", (event) => {
@@ -133,6 +210,7 @@
     if (!button) return;
     const answer = answerOf(button);
     const textarea = document.getElementById(button.dataset.target);
+    delete answer.dataset.conflict;
     textarea.value = button.dataset.text;
     textarea.dataset.saved = button.dataset.text;
     store.drop(draftKey(textarea));
