@@ -10,10 +10,14 @@ States and transitions (anything else raises AgreementError):
       └──────────────amendment (new draft)─────────────┘
 """
 
+import difflib
 import hashlib
 import json
+import re
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +26,7 @@ from guides.models import AgreementTemplate, CollaborationForm, Item
 from .models import (
     Agreement,
     AgreementSection,
+    AgreementSectionRevision,
     AgreementVersion,
     Answer,
     Decision,
@@ -314,3 +319,121 @@ def set_party_record(agreement, *, party, record_number="", signatory="", wet_in
         defaults={"record_number": record_number, "signatory": signatory, "wet_ink": wet_ink},
     )
     return record
+
+
+@transaction.atomic
+def save_section(section, *, user, text, base_version, restored_from=None):
+    """Save a section's text if it is still at ``base_version``; returns (section, saved, conflict).
+    A prefilled text edited by a person is no longer marked prefilled."""
+    current = AgreementSection.objects.select_for_update().select_related("agreement").get(pk=section.pk)
+    if current.agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Överenskommelsen är inte ett utkast. Starta ett nytt utkast för att ändra den."))
+    if current.version != base_version:
+        return current, False, current.text != text
+    if current.text == text:
+        return current, False, False
+    now = timezone.now()
+    AgreementSection.objects.filter(pk=current.pk).update(
+        text=text, version=F("version") + 1, updated_by=user, updated_at=now, prefilled=False
+    )
+    current.text, current.version, current.updated_by, current.updated_at = text, current.version + 1, user, now
+    current.prefilled = False
+    AgreementSectionRevision.objects.create(
+        section=current, version=current.version, text=text, author=user, created_at=now, restored_from=restored_from
+    )
+    return current, True, False
+
+
+def _draft_only(agreement):
+    if agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Överenskommelsen är inte ett utkast. Starta ett nytt utkast för att ändra den."))
+
+
+@transaction.atomic
+def add_section(agreement, *, user, title):
+    _draft_only(agreement)
+    last = agreement.sections.order_by("-order").values_list("order", flat=True).first() or 0
+    section = AgreementSection.objects.create(agreement=agreement, key=f"egen-{last + 1}", title=title, order=last + 1)
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, _("tillagt"))
+    return section
+
+
+@transaction.atomic
+def rename_section(section, *, user, title):
+    _draft_only(section.agreement)
+    old = section.title
+    section.title = title
+    section.save(update_fields=["title"])
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, f"{old} → {title}")
+
+
+@transaction.atomic
+def move_section(section, *, user, step):
+    """Swap with the neighbour above (step -1) or below (+1)."""
+    _draft_only(section.agreement)
+    siblings = list(section.agreement.sections.order_by("order", "pk"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, item in enumerate(siblings, start=1):
+        if item.order != order:
+            AgreementSection.objects.filter(pk=item.pk).update(order=order)
+
+
+@transaction.atomic
+def remove_section(section, *, user):
+    _draft_only(section.agreement)
+    if section.required:
+        raise AgreementError(
+            _("%(title)s krävs för samverkansformen. Ange i stället varför det lämnas utan text.")
+            % {"title": section.title}
+        )
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, _("borttaget"))
+    section.delete()
+
+
+def can_write(agreement, membership):
+    """The writing group (skrivgrupp) writes; while no group is chosen, every editor and coordinator
+    does. Coordinators always may."""
+    if membership is None or membership.role == "reader":
+        return False
+    if membership.role == "coordinator":
+        return True
+    writers = set(agreement.writers.values_list("pk", flat=True))
+    return not writers or membership.pk in writers
+
+
+def compare(older, newer):
+    """Section by section: (title, status, [(kind, text)]) with kind "same", "added" or "removed",
+    word by word. Sections are matched by their key."""
+    old_sections = {s["key"]: s for s in older.get("sections", [])}
+    new_keys = {s["key"] for s in newer.get("sections", [])}
+    rows = []
+    for section in newer.get("sections", []):
+        before = old_sections.get(section["key"])
+        if before is None:
+            rows.append((section["title"], "added", [("added", section["text"])]))
+            continue
+        parts = _diff_words(before["text"], section["text"])
+        changed = any(kind != "same" for kind, _text in parts) or before["title"] != section["title"]
+        rows.append((section["title"], "changed" if changed else "same", parts))
+    for key, section in old_sections.items():
+        if key not in new_keys:
+            rows.append((section["title"], "removed", [("removed", section["text"])]))
+    return rows
+
+
+def _diff_words(old, new):
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("added", "".join(b[j1:j2])))
+    return parts

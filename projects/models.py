@@ -317,6 +317,9 @@ class Event(models.Model):
         AGREEMENT_DECISION = "agreement.decision", _("Beslut registrerat")
         AGREEMENT_DECIDED = "agreement.decided", _("Överenskommelse beslutad av alla parter")
         AGREEMENT_REJECTED = "agreement.rejected", _("Överenskommelse avslagen")
+        AGREEMENT_SECTIONS = "agreement.sections", _("Avsnitt i överenskommelsen ändrat")
+        AGREEMENT_COMMENT = "agreement.comment", _("Kommentar till överenskommelsen")
+        AGREEMENT_WRITERS = "agreement.writers", _("Skrivgruppen ändrad")
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -600,3 +603,35 @@ class PartyRecord(models.Model):
 
     def __str__(self):
         return f"{self.party}: {self.record_number}"
+
+
+class AgreementSectionRevision(models.Model):
+    section = models.ForeignKey(AgreementSection, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["section", "version"], name="unique_section_revision")]
+
+    def __str__(self):
+        return f"{self.section_id} v{self.version}"
+
+
+class AgreementComment(models.Model):
+    MAX_LENGTH = 5_000
+
+    section = models.ForeignKey(AgreementSection, on_delete=models.CASCADE, related_name="comments")
+    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("kommentar"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

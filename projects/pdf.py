@@ -48,7 +48,7 @@ def _mime(url):
     return "application/octet-stream"
 
 
-def render_html(content, *, version=None, decisions=(), draft=True, principles=()):
+def render_html(content, *, version=None, decisions=(), draft=True, principles=(), static_base=STATIC_BASE):
     return render_to_string(
         "projects/agreement_pdf.html",
         {
@@ -57,7 +57,7 @@ def render_html(content, *, version=None, decisions=(), draft=True, principles=(
             "decisions": decisions,
             "draft": draft,
             "principles": principles,
-            "static_base": STATIC_BASE,
+            "static_base": static_base,
             "generated_at": timezone.now(),
         },
     )

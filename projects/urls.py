@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import agreement_views as av
 from . import checklist_views as cv
 from . import views
 
@@ -57,6 +58,42 @@ urlpatterns = [
         "samverkan/<int:pk>/checklistor/<int:cs_pk>/fragor/<int:item_pk>/kommentarer/",
         cv.comments,
         name="comments",
+    ),
+    path("samverkan/<int:pk>/overenskommelse/", av.agreement_detail, name="agreement"),
+    path("samverkan/<int:pk>/overenskommelse/starta/", av.agreement_start, name="agreement_start"),
+    path(
+        "samverkan/<int:pk>/overenskommelse/avsnitt/<int:section_pk>/",
+        av.agreement_section_save,
+        name="agreement_section_save",
+    ),
+    path(
+        "samverkan/<int:pk>/overenskommelse/avsnitt/<int:section_pk>/utelamna/",
+        av.agreement_section_omit,
+        name="agreement_section_omit",
+    ),
+    path("samverkan/<int:pk>/overenskommelse/frys/", av.agreement_freeze, name="agreement_freeze"),
+    path("samverkan/<int:pk>/overenskommelse/nytt-utkast/", av.agreement_redraft, name="agreement_redraft"),
+    path("samverkan/<int:pk>/overenskommelse/beslut/", av.agreement_decide, name="agreement_decide"),
+    path("samverkan/<int:pk>/overenskommelse/uppgifter/", av.agreement_record, name="agreement_record"),
+    path("samverkan/<int:pk>/overenskommelse/pdf/", av.agreement_pdf, name="agreement_pdf"),
+    path("samverkan/<int:pk>/overenskommelse/utskrift/", av.agreement_print, name="agreement_print"),
+    path("samverkan/<int:pk>/overenskommelse/jamfor/", av.agreement_compare, name="agreement_compare"),
+    path("samverkan/<int:pk>/overenskommelse/avsnitten/", av.agreement_sections, name="agreement_sections"),
+    path("samverkan/<int:pk>/overenskommelse/skrivgrupp/", av.agreement_writers, name="agreement_writers"),
+    path(
+        "samverkan/<int:pk>/overenskommelse/avsnitt/<int:section_pk>/kommentarer/",
+        av.agreement_section_comments,
+        name="agreement_section_comments",
+    ),
+    path(
+        "samverkan/<int:pk>/overenskommelse/avsnitt/<int:section_pk>/historik/",
+        av.agreement_section_history,
+        name="agreement_section_history",
+    ),
+    path(
+        "samverkan/<int:pk>/overenskommelse/avsnitt/<int:section_pk>/historik/<int:revision_pk>/aterstall/",
+        av.agreement_section_restore,
+        name="agreement_section_restore",
     ),
     path("inbjudan/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisationer/", views.organisation_list, name="organisation_list"),

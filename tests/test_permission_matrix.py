@@ -116,6 +116,55 @@ MATRIX = {
         expect={"anonymous": LOGIN, "outsider": 403, "reader": 403, "editor": OK, "coordinator": 403},
     ),
     "accounts:profile": Case(expect=everyone(OK)),
+    # The agreement: members read and download, writers write, coordinators start and freeze it,
+    # every party's writers record its decision and record number.
+    "projects:agreement": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:agreement_start": Case(kwargs=pk, method="post", data=lambda ctx: {"form": ""}, expect=MANAGE),
+    "projects:agreement_section_save": Case(
+        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
+        method="post",
+        data=lambda ctx: {f"s{ctx['agreement_section'].pk}-text": "Text", f"s{ctx['agreement_section'].pk}-version": 2},
+        expect=EDIT,
+    ),
+    "projects:agreement_section_omit": Case(
+        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
+        method="post",
+        data=lambda ctx: {"omitted_reason": "Inget att skriva"},
+        expect=MANAGE,
+    ),
+    "projects:agreement_freeze": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"agreement": ctx["agreement"].pk}, expect=MANAGE
+    ),
+    "projects:agreement_redraft": Case(kwargs=pk, expect=MANAGE),
+    "projects:agreement_decide": Case(
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"approved": "yes", "body": "Styrelsen", "decided_on": "2026-11-20", "reference": "§ 7"},
+        expect=EDIT,
+    ),
+    "projects:agreement_record": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"record_number": "KS 2026/1"}, expect=EDIT
+    ),
+    "projects:agreement_pdf": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:agreement_print": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:agreement_compare": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:agreement_sections": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"action": "add", "title": "Nytt"}, expect=MANAGE
+    ),
+    "projects:agreement_writers": Case(kwargs=pk, method="post", data=lambda ctx: {"writers": []}, expect=MANAGE),
+    "projects:agreement_section_comments": Case(
+        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
+    ),
+    "projects:agreement_section_history": Case(
+        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
+    ),
+    "projects:agreement_section_restore": Case(
+        kwargs=lambda ctx: (
+            pk(ctx) | {"section_pk": ctx["agreement_section"].pk, "revision_pk": ctx["agreement_revision"].pk}
+        ),
+        method="post",
+        expect=EDIT,
+    ),
     # Checklists: members read, editors and coordinators write, coordinators choose the sections.
     "projects:checklists": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:checklist_add": Case(
@@ -211,7 +260,18 @@ def _context(people):
         status="discussed",
         base_version=1,
     )
+    from projects import agreements
+
+    agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
+    section = agreement.sections.first()
+    agreements.save_section(section, user=users["coordinator"], text="Första", base_version=0)
+    section.refresh_from_db()
+    agreements.save_section(section, user=users["coordinator"], text="Andra", base_version=1)
+    section.refresh_from_db()
     return {
+        "agreement": agreement,
+        "agreement_section": section,
+        "agreement_revision": section.revisions.get(version=1),
         "cs": cs,
         "item": item,
         "revision": AnswerRevision.objects.get(answer=result.answer, version=1),

@@ -1,0 +1,512 @@
+"""The agreement page: writing the sections (autosaved, with version conflicts), freezing a version
+for decision, each party's decision, a new draft, and the PDF. The rules are in projects.agreements."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import agreements, pdf
+from .agreements import AgreementError
+from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm
+from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event
+from .permissions import Action, collaboration_required, policy
+
+
+def _agreement(collaboration):
+    return (
+        Agreement.objects.filter(collaboration=collaboration)
+        .select_related("form", "template")
+        .order_by("-period")
+        .first()
+    )
+
+
+def _answer_back(request, collaboration):
+    return redirect("projects:agreement", collaboration.pk)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_detail(request, collaboration):
+    agreement = _agreement(collaboration)
+    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    if agreement is None:
+        return render(
+            request,
+            "projects/agreement.html",
+            {
+                "collaboration": collaboration,
+                "agreement": None,
+                "can_manage": can_manage,
+                "start_form": AgreementStartForm() if can_manage else None,
+            },
+        )
+    membership = request.membership
+    sections = list(agreement.sections.select_related("updated_by").annotate(n_comments=Count("comments")))
+    versions = list(agreement.versions.prefetch_related("decisions__party__organisation", "decisions__recorded_by"))
+    current = agreements.current_version(agreement)
+    parties = list(collaboration.parties.select_related("organisation"))
+    records = {r.party_id: r for r in agreement.party_records.all()}
+    decided_by = {d.party_id for d in current.decisions.all()} if current else set()
+    my_party = membership.party
+    can_decide = (
+        agreement.state == Agreement.State.FOR_DECISION
+        and current is not None
+        and current.status == AgreementVersion.Status.FOR_DECISION
+        and membership.role != "reader"
+        and my_party.pk not in decided_by
+    )
+    rejection = next(
+        (
+            d
+            for v in versions
+            if v.status == AgreementVersion.Status.REJECTED
+            for d in v.decisions.all()
+            if not d.approved
+        ),
+        None,
+    )
+    return render(
+        request,
+        "projects/agreement.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "sections": sections,
+            "missing": [s for s in sections if s.required and not s.is_complete],
+            "versions": versions,
+            "current": current,
+            "parties": [(p, records.get(p.pk)) for p in parties],
+            "can_manage": can_manage,
+            "can_write": agreement.state == Agreement.State.DRAFT and agreements.can_write(agreement, membership),
+            "can_decide": can_decide,
+            "decision_form": DecisionForm() if can_decide else None,
+            "record_form": PartyRecordForm(
+                initial={
+                    "record_number": getattr(records.get(my_party.pk), "record_number", ""),
+                    "signatory": getattr(records.get(my_party.pk), "signatory", ""),
+                    "wet_ink": getattr(records.get(my_party.pk), "wet_ink", False),
+                }
+            )
+            if membership.role != "reader"
+            else None,
+            "my_party": my_party,
+            "rejection": rejection if agreement.state == Agreement.State.DRAFT else None,
+            "writer_choices": collaboration.memberships.filter(role__in=["editor", "coordinator"]).select_related(
+                "user", "party__organisation"
+            )
+            if can_manage
+            else [],
+            "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
+        },
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_start(request, collaboration):
+    if _agreement(collaboration) is not None:
+        messages.info(request, _("Samverkan har redan en överenskommelse."))
+        return _answer_back(request, collaboration)
+    form = AgreementStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en samverkansform i listan, eller ingen."))
+        return _answer_back(request, collaboration)
+    agreements.create_agreement(collaboration, user=request.user, form=form.cleaned_data["form"])
+    messages.success(request, _("Överenskommelsen är påbörjad. Avsnitt som checklistorna besvarar är förifyllda."))
+    return _answer_back(request, collaboration)
+
+
+def _section(collaboration, section_pk):
+    return get_object_or_404(
+        AgreementSection.objects.select_related("agreement"), pk=section_pk, agreement__collaboration=collaboration
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_section_save(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    if not agreements.can_write(section.agreement, request.membership):
+        raise PermissionDenied
+    key = f"s{section.pk}"
+    text = request.POST.get(f"{key}-text", "").replace("\r\n", "\n")
+    try:
+        base = int(request.POST.get(f"{key}-version", ""))
+    except ValueError:
+        base = -1
+    error = None
+    if len(text) > AgreementSection.MAX_LENGTH:
+        error = _("Avsnittet får vara högst %(n)d tecken (det är nu %(m)d).") % {
+            "n": AgreementSection.MAX_LENGTH,
+            "m": len(text),
+        }
+        saved = conflict = False
+    else:
+        try:
+            section, saved, conflict = agreements.save_section(section, user=request.user, text=text, base_version=base)
+        except AgreementError as exc:
+            error, saved, conflict = str(exc), False, False
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif conflict:
+            messages.error(
+                request,
+                _("Någon annan sparade avsnittet medan du skrev. Din text är inte sparad; den står nedan under deras."),
+            )
+            request.session["agreement_mine"] = {str(section.pk): text}
+        else:
+            messages.success(request, _("Avsnittet är sparat."))
+        return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
+    response = render(
+        request,
+        "projects/agreement.html#section-meta",
+        {
+            "collaboration": collaboration,
+            "s": section,
+            "error": error,
+            "saved_now": saved or (not conflict and not error),
+            "conflict": conflict,
+            "mine": text,
+            "base_version": base,
+        },
+    )
+    response["X-Answer-State"] = (
+        "conflict" if conflict else ("invalid" if error else ("saved" if saved else "unchanged"))
+    )
+    return response
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_section_omit(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    form = SectionOmitForm(request.POST)
+    if section.agreement.state != Agreement.State.DRAFT:
+        messages.error(request, _("Överenskommelsen är inte ett utkast."))
+    elif form.is_valid():
+        section.omitted_reason = form.cleaned_data["omitted_reason"].strip()
+        section.save(update_fields=["omitted_reason"])
+        messages.success(request, _("Sparat."))
+    else:
+        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_freeze(request, collaboration):
+    agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement", 0) or 0, collaboration=collaboration)
+    try:
+        version = agreements.freeze(agreement, user=request.user)
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Version %(n)d är fryst för beslut. Varje part registrerar nu sitt beslut.") % {"n": version.number},
+        )
+    return _answer_back(request, collaboration)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@collaboration_required(Action.MANAGE)
+def agreement_redraft(request, collaboration):
+    """Say what a new draft does before it happens (decisions on the frozen version are withdrawn)."""
+    agreement = _agreement(collaboration)
+    if agreement is None or agreement.state == Agreement.State.DRAFT:
+        return _answer_back(request, collaboration)
+    current = agreements.current_version(agreement)
+    if request.method == "POST":
+        withdrawn = agreements.new_draft(agreement, user=request.user)
+        if withdrawn:
+            messages.warning(
+                request,
+                _("Ett nytt utkast är startat. Besluten från %(parties)s är återkallade.")
+                % {"parties": ", ".join(withdrawn)},
+            )
+        else:
+            messages.success(request, _("Ett nytt utkast är startat."))
+        return _answer_back(request, collaboration)
+    return render(
+        request,
+        "projects/agreement_redraft.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "current": current,
+            "decisions": current.decisions.select_related("party__organisation") if current else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_decide(request, collaboration):
+    agreement = _agreement(collaboration)
+    version = agreements.current_version(agreement) if agreement else None
+    form = DecisionForm(request.POST)
+    if version is None:
+        messages.error(request, _("Det finns ingen version att besluta om."))
+    elif form.is_valid():
+        try:
+            agreements.record_decision(version, party=request.membership.party, user=request.user, **form.cleaned_data)
+        except AgreementError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Beslutet är registrerat."))
+    else:
+        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return _answer_back(request, collaboration)
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_record(request, collaboration):
+    agreement = _agreement(collaboration)
+    form = PartyRecordForm(request.POST)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    if form.is_valid():
+        agreements.set_party_record(agreement, party=request.membership.party, **form.cleaned_data)
+        messages.success(request, _("Uppgifterna för %(party)s är sparade.") % {"party": request.membership.party})
+    else:
+        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    return _answer_back(request, collaboration)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_pdf(request, collaboration):
+    """The current draft, or a frozen version (?version=N). A decided version's PDF is made once
+    and kept; drafts are rendered on demand."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    number = request.GET.get("version")
+    if number:
+        try:
+            version = agreement.versions.get(number=int(number))
+        except (ValueError, AgreementVersion.DoesNotExist):
+            return _answer_back(request, collaboration)
+        decisions = list(version.decisions.select_related("party__organisation"))
+        if version.status == AgreementVersion.Status.DECIDED:
+            if not version.pdf:
+                data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=False)
+                AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
+                version.pdf = data
+            data = bytes(version.pdf)
+        else:
+            data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=True)
+        name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
+    else:
+        data = pdf.render_pdf(agreements.snapshot(agreement), draft=True)
+        name = f"{slugify(agreement.title)[:60]}-utkast.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Sections, writing group, comments, history, comparison, print view -------------------------
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_sections(request, collaboration):
+    """Coordinators add, rename, move and remove sections (one action per post)."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    action = request.POST.get("action")
+    title = " ".join(request.POST.get("title", "").split())[:200]
+    try:
+        if action == "add":
+            if not title:
+                raise AgreementError(_("Ge det nya avsnittet en rubrik."))
+            agreements.add_section(agreement, user=request.user, title=title)
+        else:
+            section = get_object_or_404(AgreementSection, pk=request.POST.get("section") or 0, agreement=agreement)
+            if action == "rename":
+                if not title:
+                    raise AgreementError(_("Rubriken kan inte vara tom."))
+                agreements.rename_section(section, user=request.user, title=title)
+            elif action in ("up", "down"):
+                agreements.move_section(section, user=request.user, step=-1 if action == "up" else 1)
+            elif action == "remove":
+                agreements.remove_section(section, user=request.user)
+            else:
+                raise AgreementError(_("Okänd åtgärd."))
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Avsnitten är uppdaterade."))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#manage")
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_writers(request, collaboration):
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    chosen = collaboration.memberships.filter(
+        pk__in=[value for value in request.POST.getlist("writers") if value.isdigit()],
+        role__in=["editor", "coordinator"],
+    )
+    agreement.writers.set(chosen)
+    Event.record(
+        collaboration,
+        request.user,
+        Event.Kind.AGREEMENT_WRITERS,
+        agreement.title,
+        ", ".join(m.user.get_full_name() for m in chosen.select_related("user")) or _("alla redaktörer"),
+    )
+    messages.success(request, _("Skrivgruppen är sparad."))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#writers")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@collaboration_required(Action.VIEW)
+def agreement_section_comments(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not policy.user_has_permission(request.user, Action.EDIT, collaboration):
+            raise PermissionDenied
+        if form.is_valid():
+            AgreementComment.objects.create(
+                section=section, party=request.membership.party, author=request.user, text=form.cleaned_data["text"]
+            )
+            Event.record(
+                collaboration,
+                request.user,
+                Event.Kind.AGREEMENT_COMMENT,
+                section.title,
+                form.cleaned_data["text"][:200],
+            )
+            messages.success(request, _("Kommentaren är publicerad."))
+            return redirect("projects:agreement_section_comments", collaboration.pk, section.pk)
+    return render(
+        request,
+        "projects/agreement_section_comments.html",
+        {
+            "collaboration": collaboration,
+            "section": section,
+            "form": form,
+            "comments": section.comments.select_related("author", "party__organisation"),
+            "can_comment": policy.user_has_permission(request.user, Action.EDIT, collaboration),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_section_history(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    return render(
+        request,
+        "projects/agreement_section_history.html",
+        {
+            "collaboration": collaboration,
+            "section": section,
+            "revisions": section.revisions.select_related("author"),
+            "can_write": section.agreement.state == Agreement.State.DRAFT
+            and agreements.can_write(section.agreement, request.membership),
+        },
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_section_restore(request, collaboration, section_pk, revision_pk):
+    section = _section(collaboration, section_pk)
+    if not agreements.can_write(section.agreement, request.membership):
+        raise PermissionDenied
+    revision = get_object_or_404(section.revisions, pk=revision_pk)
+    try:
+        _section_obj, saved, _conflict = agreements.save_section(
+            section,
+            user=request.user,
+            text=revision.text,
+            base_version=section.version,
+            restored_from=revision.version,
+        )
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        if saved:
+            messages.success(request, _("Version %(v)d är återställd som en ny version.") % {"v": revision.version})
+        else:
+            messages.info(request, _("Avsnittet har redan den texten."))
+    return redirect("projects:agreement_section_history", collaboration.pk, section.pk)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_compare(request, collaboration):
+    """Two frozen versions (or a version and the current draft), section by section."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    versions = list(agreement.versions.all())
+    contents = {str(v.number): (_("Version %(n)d") % {"n": v.number}, v.content) for v in versions}
+    contents["utkast"] = (_("Nuvarande utkast"), agreements.snapshot(agreement))
+    older = request.GET.get("fran") or (str(versions[0].number) if versions else "utkast")
+    newer = request.GET.get("till") or "utkast"
+    if older not in contents or newer not in contents:
+        older, newer = (str(versions[0].number) if versions else "utkast"), "utkast"
+    return render(
+        request,
+        "projects/agreement_compare.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "choices": [(k, label) for k, (label, _c) in contents.items()],
+            "older": older,
+            "newer": newer,
+            "older_label": contents[older][0],
+            "newer_label": contents[newer][0],
+            "sections": agreements.compare(contents[older][1], contents[newer][1]),
+        },
+    )
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_print(request, collaboration):
+    """The same document as the PDF, as a plain HTML page to print from the browser."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _answer_back(request, collaboration)
+    html = pdf.render_html(
+        agreements.snapshot(agreement),
+        draft=agreement.state != Agreement.State.DECIDED,
+        static_base=settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+    )
+    return HttpResponse(html)
