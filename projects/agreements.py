@@ -97,7 +97,7 @@ def create_agreement(collaboration, *, user, form=None, period=1):
         form=form,
         template=template,
         created_by=user,
-        title=_("Överenskommelse: %(title)s") % {"title": collaboration.title},
+        title=(_("Överenskommelse: %(title)s") % {"title": collaboration.title})[:200],
     )
     if template is None:
         rows = [(key, str(title), None) for key, title in SHORT_TEMPLATE]
