@@ -411,6 +411,11 @@ def _kb(size):
     return f"{size / 1000:.1f} kB"
 
 
+def _times(ratio):
+    """A large ratio to two significant figures: 66,247 → "66,000×"."""
+    return f"{round(ratio, 2 - len(str(int(ratio)))):,.0f}×"
+
+
 def machine():
     model = ""
     try:
@@ -495,7 +500,7 @@ def measure_typical(args):
         f"of which the template {median(template) * 1000:.0f} ms; "
         f"pdf/ua-1 costs {(median(wall['floor']) / median(wall['plain']) - 1) * 100:+.0f}% over plain"
     )
-    return agreement, outputs["ours"], median(wall["ours"]), ratio
+    return outputs["ours"], median(wall["ours"]), ratio
 
 
 def measure_cached(label, data, fresh, workdir):
@@ -518,7 +523,7 @@ def measure_cached(label, data, fresh, workdir):
     file_read, copy = median(file_reads), median(copies)
     print(
         f"{label:<10} fresh {_s(fresh)}; cached {_us(file_read)} read from a file, {_us(copy)} copied from memory "
-        f"(medians of {CACHED_REPEAT}): fresh / cached ≈ {fresh / file_read:,.0f}× and {fresh / copy:,.0f}×"
+        f"(medians of {CACHED_REPEAT}): fresh / cached ≈ {_times(fresh / file_read)} and {_times(fresh / copy)}"
     )
 
 
@@ -529,7 +534,7 @@ def measure_memory(kind, workdir):
     return result, data
 
 
-def report_memory(kind, result):
+def report_memory(result):
     note = "" if result["peak_reset"] else " (could not reset the peak: it includes the imports and warm-up)"
     print(
         f"{'':<11}peak RSS {_mib(result['peak_kib'])} (VmHWM of a child process that only renders){note}; "
@@ -589,7 +594,7 @@ def main(argv=None):
         print(f"load       {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} (1, 5, 15 min) at the start")
         print(f"repeat     {args.repeat} interleaved repetitions, the order reversed every other one; medians")
         print(flush=True)
-        agreement, data, fresh, ratio = measure_typical(args)
+        data, fresh, ratio = measure_typical(args)
         with tempfile.TemporaryDirectory(prefix="samverkan-bench-pdf-") as workdir:
             print()
             typical_memory, _ = measure_memory("typical", workdir)
@@ -597,7 +602,7 @@ def main(argv=None):
                 f"memory     typical: one render {_s(typical_memory['wall'])} in the child "
                 f"({_s(typical_memory['cpu'])} CPU)"
             )
-            report_memory("typical", typical_memory)
+            report_memory(typical_memory)
             large = large_data = None
             if not args.skip_large:
                 large, large_data = measure_memory("large", workdir)
@@ -615,7 +620,7 @@ def main(argv=None):
                     f"{'':<11}floor {_s(large['floor_wall'])} on the same HTML (one run each, not interleaved: "
                     f"ours / floor {large['wall'] / large['floor_wall']:.2f})"
                 )
-                report_memory("large", large)
+                report_memory(large)
             print()
             print("cached against fresh export (a decided version's stored PDF against render_pdf)")
             measure_cached("typical", data, fresh, workdir)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import agreements, pdf
 from .agreements import AgreementError
 from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm
-from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event
+from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event, PdfExport
 from .permissions import Action, collaboration_required, policy
+from .tasks import render_export
 
 
 def _agreement(collaboration):
@@ -297,32 +299,59 @@ def agreement_record(request, collaboration):
 @collaboration_required(Action.VIEW)
 def agreement_pdf(request, collaboration):
     """The current draft, or a frozen version (?version=N). A decided version's PDF is made once
-    and kept; drafts are rendered on demand."""
+    and kept; drafts are rendered on demand. A large agreement is rendered in the background while
+    a page shows how it goes."""
     agreement = _agreement(collaboration)
     if agreement is None:
         return _answer_back(request, collaboration)
-    number = request.GET.get("version")
-    if number:
+    version = None
+    if number := request.GET.get("version"):
         try:
             version = agreement.versions.get(number=int(number))
         except (ValueError, AgreementVersion.DoesNotExist):
             return _answer_back(request, collaboration)
-        decisions = list(version.decisions.select_related("party__organisation"))
-        if version.status == AgreementVersion.Status.DECIDED:
-            if not version.pdf:
-                data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=False)
-                AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
-                version.pdf = data
-            data = bytes(version.pdf)
-        else:
-            data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=True)
         name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
+        if version.pdf:
+            return _pdf_response(bytes(version.pdf), name)
+        content = version.content
     else:
-        data = pdf.render_pdf(agreements.snapshot(agreement), draft=True)
         name = f"{slugify(agreement.title)[:60]}-utkast.pdf"
+        content = agreements.snapshot(agreement)
+    if sum(len(section["text"]) for section in content["sections"]) > settings.PDF_BACKGROUND_CHARS:
+        export = PdfExport.objects.create(
+            agreement=agreement, version=version, filename=name, requested_by=request.user
+        )
+        transaction.on_commit(lambda: render_export.enqueue(export.pk))
+        return redirect("projects:agreement_export", collaboration.pk, export.pk)
+    if version is None:
+        return _pdf_response(pdf.render_pdf(content, draft=True), name)
+    decisions = list(version.decisions.select_related("party__organisation"))
+    decided = version.status == AgreementVersion.Status.DECIDED
+    data = pdf.render_pdf(content, version=version, decisions=decisions, draft=not decided)
+    if decided:
+        AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
+    return _pdf_response(data, name)
+
+
+def _pdf_response(data, name):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_export(request, collaboration, export_pk):
+    """How a background PDF is going; the file itself with ?ladda-ner=1 when it is done."""
+    export = get_object_or_404(PdfExport.objects.defer("pdf"), pk=export_pk, agreement__collaboration=collaboration)
+    if request.GET.get("ladda-ner") and export.status == PdfExport.Status.DONE:
+        data = PdfExport.objects.values_list("pdf", flat=True).get(pk=export.pk)
+        return _pdf_response(bytes(data), export.filename)
+    context = {"collaboration": collaboration, "export": export}
+    if request.htmx:
+        return render(request, "projects/agreement_export.html#progress", context)
+    return render(request, "projects/agreement_export.html", context)
 
 
 # Sections, writing group, comments, history, comparison, print view -------------------------

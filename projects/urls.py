@@ -77,6 +77,7 @@ urlpatterns = [
     path("samverkan/<int:pk>/overenskommelse/uppgifter/", av.agreement_record, name="agreement_record"),
     path("samverkan/<int:pk>/overenskommelse/pdf/", av.agreement_pdf, name="agreement_pdf"),
     path("samverkan/<int:pk>/overenskommelse/utskrift/", av.agreement_print, name="agreement_print"),
+    path("samverkan/<int:pk>/overenskommelse/export/<int:export_pk>/", av.agreement_export, name="agreement_export"),
     path("samverkan/<int:pk>/overenskommelse/jamfor/", av.agreement_compare, name="agreement_compare"),
     path("samverkan/<int:pk>/overenskommelse/avsnitten/", av.agreement_sections, name="agreement_sections"),
     path("samverkan/<int:pk>/overenskommelse/skrivgrupp/", av.agreement_writers, name="agreement_writers"),

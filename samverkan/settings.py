@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "guides",
     "projects",
@@ -197,6 +199,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Invitations
 INVITATION_VALID_DAYS = 7
+
+# Background work (the backport of Django 6's tasks). Development and tests run tasks at once;
+# production sets TASK_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# An agreement PDF with more text than this is rendered in the background while the page waits.
+PDF_BACKGROUND_CHARS = int(env("PDF_BACKGROUND_CHARS", "100000"))
 
 # How often an open checklist page asks for other people's changes (seconds).
 CHECKLIST_POLL_SECONDS = int(env("CHECKLIST_POLL_SECONDS", "10"))

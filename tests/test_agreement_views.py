@@ -220,3 +220,22 @@ def test_bad_version_numbers_do_not_fail(client, setup):
     assert client.get(url("agreement_pdf", collaboration), {"version": "99"}).status_code == 302
     response = client.post(url("agreement_section_save", collaboration, 999999), {})
     assert response.status_code == 404
+
+
+def test_a_large_agreement_renders_in_the_background(client, setup, settings):
+    collaboration, _users, agreement = setup
+    settings.PDF_BACKGROUND_CHARS = 100
+    agreement.sections.update(text="Ett långt avsnitt. " * 10)
+    response = client.get(url("agreement_pdf", collaboration))
+    assert response.status_code == 302 and "/export/" in response.url
+    from projects.models import PdfExport
+    from projects.tasks import render_export
+
+    export = PdfExport.objects.get()
+    page = client.get(response.url, headers=HX).content.decode()
+    assert 'hx-trigger="every 2s"' in page  # waiting: the test transaction has not committed
+    render_export.call(export.pk)  # what the worker does
+    page = client.get(response.url).content.decode()
+    assert "Ladda ner PDF:en" in page
+    download = client.get(response.url, {"ladda-ner": "1"})
+    assert download["Content-Type"] == "application/pdf" and download.content.startswith(b"%PDF")

@@ -147,6 +147,9 @@ MATRIX = {
     ),
     "projects:agreement_pdf": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:agreement_print": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:agreement_export": Case(
+        kwargs=lambda ctx: pk(ctx) | {"export_pk": ctx["export"].pk}, expect=MEMBERS_VIEW
+    ),
     "projects:agreement_compare": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:agreement_sections": Case(
         kwargs=pk, method="post", data=lambda ctx: {"action": "add", "title": "Nytt"}, expect=MANAGE
@@ -268,7 +271,10 @@ def _context(people):
     section.refresh_from_db()
     agreements.save_section(section, user=users["coordinator"], text="Andra", base_version=1)
     section.refresh_from_db()
+    from projects.models import PdfExport
+
     return {
+        "export": PdfExport.objects.create(agreement=agreement, filename="x.pdf"),
         "agreement": agreement,
         "agreement_section": section,
         "agreement_revision": section.revisions.get(version=1),
