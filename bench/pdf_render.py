@@ -18,7 +18,8 @@ on 2 CPUs:
    ``floor`` ``weasyprint.HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher())
              .write_pdf(pdf_variant="pdf/ua-1")`` on the same HTML, rendered once beforehand;
    ``plain`` the same without pdf_variant (an untagged PDF), for information.
-   It prints the medians (wall and CPU time) and the ratio ours / floor, and the template alone.
+   It prints the medians (wall and CPU time), the template alone, and the ratio ours / floor: the
+   median of the per-repetition ratios (ours and the floor are always rendered back to back).
 2. The large agreement (100 sections of 5,000 characters) in a child process (this script with
    --child): one warm-up render of a one-section agreement, the peak RSS reset, then one render,
    timed, and the child's peak RSS (VmHWM) read from /proc. Then the floor once on the same HTML.
@@ -487,13 +488,15 @@ def measure_typical(args):
         print(f"{labels[name]:<62}{median(wall[name]):>12.3f}{median(cpu[name]):>12.3f}")
     print(f"{f'template render_html alone (median of {TEMPLATE_REPEAT})':<62}{_s(median(template)):>12}")
     print()
-    ratio = median(wall["ours"]) / median(wall["floor"])
-    paired = median([o / f for o, f in zip(wall["ours"], wall["floor"], strict=True)])
+    # The headline is the median of the per-repetition ratios: ours and the floor are rendered back to
+    # back in every repetition, so a slow stretch of the shared machine falls on both of a pair.
+    ratio = median([o / f for o, f in zip(wall["ours"], wall["floor"], strict=True)])
+    of_medians = median(wall["ours"]) / median(wall["floor"])
     cpu_ratio = median(cpu["ours"]) / median(cpu["floor"])
     verdict = "met" if ratio <= GOAL else "NOT met"
     print(
-        f"ratio ours / floor  {ratio:.2f}   goal ≤ {GOAL}: {verdict}   "
-        f"(median of the {args.repeat} paired ratios {paired:.2f}; CPU {cpu_ratio:.2f})"
+        f"ratio ours / floor  {ratio:.2f}   goal ≤ {GOAL}: {verdict}   (median of the {args.repeat} ratios of "
+        f"back-to-back pairs; ratio of the medians {of_medians:.2f}; of the CPU medians {cpu_ratio:.2f})"
     )
     print(
         f"                    ours − floor {(median(wall['ours']) - median(wall['floor'])) * 1000:+.0f} ms, "

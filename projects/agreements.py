@@ -207,7 +207,13 @@ def snapshot(agreement):
         },
         "parties": parties,
         "sections": [
-            {"key": s.key, "title": s.title, "text": s.text, "omitted_reason": s.omitted_reason}
+            {
+                "key": s.key,
+                "title": s.title,
+                "text": s.text,
+                "omitted_reason": s.omitted_reason,
+                "from_data": s.from_data,
+            }
             for s in agreement.sections.all()
         ],
     }

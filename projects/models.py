@@ -511,6 +511,12 @@ class Agreement(models.Model):
 
 class AgreementSection(models.Model):
     MAX_LENGTH = 20_000
+    # Sections whose content comes from the collaboration's data (typed text is an optional addition).
+    FROM_DATA = {
+        "iop-rubrik-parter": "parties",
+        "iop-rubrik-kontaktpersoner": "contacts",
+        "iop-rubrik-period": "period",
+    }
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sections")
     heading = models.ForeignKey(
@@ -534,8 +540,12 @@ class AgreementSection(models.Model):
         return self.title
 
     @property
+    def from_data(self):
+        return self.FROM_DATA.get(self.key, "")
+
+    @property
     def is_complete(self):
-        return bool(self.text.strip()) or bool(self.omitted_reason.strip())
+        return bool(self.from_data) or bool(self.text.strip()) or bool(self.omitted_reason.strip())
 
 
 class AgreementVersion(models.Model):

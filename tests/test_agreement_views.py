@@ -8,7 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from guides.models import CollaborationForm
-from projects import agreements, checklists
+from projects import agreements, checklists, pdf
 from projects.models import Agreement, AgreementSection, AgreementVersion, Event
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +239,15 @@ def test_a_large_agreement_renders_in_the_background(client, setup, settings):
     assert "Ladda ner PDF:en" in page
     download = client.get(response.url, {"ladda-ner": "1"})
     assert download["Content-Type"] == "application/pdf" and download.content.startswith(b"%PDF")
+
+
+def test_parties_contacts_and_period_come_from_the_data(client, setup):
+    collaboration, _users, agreement = setup
+    agreement.sections.exclude(key__in=AgreementSection.FROM_DATA).update(text="Text.")
+    assert agreements.missing_sections(agreement) == []
+    page = client.get(url("agreement", collaboration)).content.decode()
+    assert "Fylls i från uppgifterna i samverkan" in page
+    version = agreements.freeze(agreement, user=None)
+    data = pdf.render_pdf(version.content, version=version, draft=False)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Exempelkommun" in text and "Anna Andersson" in text

@@ -217,7 +217,9 @@ def test_new_draft_warns_before_withdrawing(world, new_page):
     expect(anna.get_by_text("Ett nytt utkast är startat. Besluten från Exempelkommun är återkallade.")).to_be_visible()
     expect(anna.get_by_role("button", name="Frys en version för beslut")).to_be_visible()
     expect(anna.locator("textarea[id^='text-s']").first).to_be_editable()
-    expect(anna.locator("section[aria-labelledby=trail-heading]")).to_contain_text("Version 1 · Återkallad")
+    expect(anna.locator("section[aria-labelledby=trail-heading]")).to_contain_text(
+        f"Version 1 · {AgreementVersion.Status.WITHDRAWN.label}"
+    )
     agreement.refresh_from_db()
     version.refresh_from_db()
     assert agreement.state == Agreement.State.DRAFT and version.status == AgreementVersion.Status.WITHDRAWN
@@ -236,10 +238,10 @@ def test_agreement_pages_accessible(world, new_page, viewport):
     agreements.freeze(agreement, user=world.anna)
     agreements.new_draft(agreement, user=world.anna)
     section = agreement.sections.get(key="iop-rubrik-bakgrund")
-    first = "Unga i Centrum saknar en mötesplats.\nKommunen och föreningen ordnar en tillsammans."
+    first = FILLER + "\n\nKommunen samordnar."
     section, saved, _conflict = agreements.save_section(section, user=world.anna, text=first, base_version=0)
     assert saved
-    second = first + "\nFöreningen leder kvällarna."
+    second = FILLER.replace("tre kvällar", "fyra kvällar") + "\n\nKommunen samordnar, föreningen leder kvällarna."
     section, saved, _conflict = agreements.save_section(section, user=world.bo, text=second, base_version=1)
     assert saved
     AgreementComment.objects.create(
@@ -267,6 +269,8 @@ def test_agreement_pages_accessible(world, new_page, viewport):
     expect(anna.get_by_role("heading", name="Jämför versioner")).to_be_visible()
     changed = anna.locator("section.card").filter(has=anna.get_by_role("heading", name=section.title))
     expect(changed).to_contain_text("ändrat")
-    expect(changed.locator("ins")).to_contain_text("Föreningen leder kvällarna.")
-    expect(changed.locator("del").first).to_be_visible()
+    expect(changed.locator("del")).to_have_text("tre")
+    expect(changed.locator("ins")).to_have_text(["fyra", re.compile(r"Kommunen samordnar, föreningen leder kvällarna")])
+    unchanged = anna.locator("section.card").filter(has_text="oförändrat")
+    assert unchanged.count() == agreement.sections.count() - 1
     check_page(anna, "agreement-compare")
