@@ -182,7 +182,11 @@ def snapshot(agreement):
     parties = []
     for party in collaboration.parties.select_related("organisation"):
         record = records.get(party.pk)
-        contacts = [m.user.get_full_name() for m in party.memberships.select_related("user").filter(role="coordinator")]
+        # Contact persons: the party's coordinators, or its editors where it has no coordinator.
+        people = list(party.memberships.select_related("user").filter(role__in=["coordinator", "editor"]))
+        contacts = [m.user.get_full_name() for m in people if m.role == "coordinator"] or [
+            m.user.get_full_name() for m in people
+        ]
         parties.append(
             {
                 "id": party.pk,
