@@ -109,9 +109,9 @@ def agreement_detail(request, collaboration):
             if can_manage
             else [],
             "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
-            "contacts": collaboration.memberships.filter(role="coordinator").select_related(
-                "user", "party__organisation"
-            ),
+            "contacts": [
+                {"party": p["name"], "names": p["contacts"]} for p in agreements.snapshot(agreement)["parties"]
+            ],
         },
     )
 
