@@ -39,6 +39,10 @@ def _answer_back(request, collaboration):
 @require_GET
 @collaboration_required(Action.VIEW)
 def agreement_detail(request, collaboration):
+    return _render_detail(request, collaboration)
+
+
+def _render_detail(request, collaboration, decision_form=None, status=200):
     agreement = _agreement(collaboration)
     can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
     if agreement is None:
@@ -91,7 +95,7 @@ def agreement_detail(request, collaboration):
             "can_manage": can_manage,
             "can_write": agreement.state == Agreement.State.DRAFT and agreements.can_write(agreement, membership),
             "can_decide": can_decide,
-            "decision_form": DecisionForm() if can_decide else None,
+            "decision_form": (decision_form or DecisionForm()) if can_decide else None,
             "record_form": PartyRecordForm(
                 initial={
                     "record_number": getattr(records.get(my_party.pk), "record_number", ""),
@@ -113,6 +117,7 @@ def agreement_detail(request, collaboration):
                 {"party": p["name"], "names": p["contacts"]} for p in agreements.snapshot(agreement)["parties"]
             ],
         },
+        status=status,
     )
 
 
@@ -276,8 +281,8 @@ def agreement_decide(request, collaboration):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Beslutet är registrerat."))
-    else:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+    else:  # the page again, with what was typed and the errors at their fields
+        return _render_detail(request, collaboration, decision_form=form, status=400)
     return _answer_back(request, collaboration)
 
 

@@ -227,6 +227,10 @@ def test_user_text_is_escaped_and_nothing_is_fetched(setup):
     party = users["editor"].memberships.get().party
     party.organisation.name = HOSTILE[:200]
     party.organisation.save()
+    party.contribution = HOSTILE
+    party.save()
+    users["editor"].full_name = HOSTILE[:150]
+    users["editor"].save()
     agreement = iop(collaboration, users)
     agreement.title = HOSTILE[:200]
     agreement.save()
@@ -234,7 +238,19 @@ def test_user_text_is_escaped_and_nothing_is_fetched(setup):
     agreements.set_party_record(
         agreement, party=party, record_number=HOSTILE[:100], signatory=HOSTILE[:200], wet_ink=True
     )
-    html = pdf.render_html(agreements.snapshot(agreement))
+    fill(agreement, HOSTILE)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    decision = agreements.record_decision(
+        version,
+        party=party,
+        user=users["editor"],
+        approved=False,
+        body=HOSTILE[:200],
+        decided_on=TODAY,
+        reference=HOSTILE[:200],
+        comment=HOSTILE,
+    )
+    html = pdf.render_html(version.content, version=version, decisions=[decision], draft=True)
     assert "<img src=" not in html and "&lt;img src=" in html and "<script>alert" not in html
     fetcher = pdf.StaticOnlyFetcher()
     data = pdf.html_to_pdf(html, fetcher)

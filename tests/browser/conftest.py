@@ -150,3 +150,21 @@ def check_page(page, name):
     screenshot(page, name)
     check_axe(page, label)
     check_no_horizontal_scroll(page, label)
+
+
+def log_in(page, live, user):
+    """Plant a logged-in session cookie in the page's browser context (the login form itself is
+    tested in test_invitation_flow.py)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    host = live.url.split("//")[1].split(":")[0]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
+    )

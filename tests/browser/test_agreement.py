@@ -17,7 +17,7 @@ from guides.loader import load
 from guides.models import CollaborationForm
 from projects import agreements
 from projects.models import Agreement, AgreementComment, AgreementSection, AgreementVersion
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, log_in
 from tests.factories import collaboration_with_people
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
@@ -30,23 +30,6 @@ IOP = "Idéburet Offentligt Partnerskap"
 KOMMUN_REF = "KS 2026/123 § 45"
 FORENING_REF = "Styrelseprotokoll 2026-11-18 § 7"
 FILLER = "Kommunen upplåter lokalen på torget och föreningen leder verksamheten tre kvällar i veckan."
-
-
-def log_in(page, live, user):
-    """Plant a logged-in session cookie in the page's browser context (as in test_checklists.py)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    host = live.url.split("//")[1].split(":")[0]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
-    )
 
 
 @pytest.fixture
@@ -107,6 +90,7 @@ def test_two_parties_decide_and_download_the_pdf(world, new_page):
     anna = open_page(new_page, world, world.anna)
     anna.get_by_label("Samverkansform").select_option(label=IOP)
     anna.get_by_role("button", name="Påbörja överenskommelsen").click()
+    expect(anna.get_by_text("Överenskommelsen är påbörjad.")).to_be_visible()
     agreement = Agreement.objects.get(collaboration=world.collaboration)
     expect(anna.get_by_role("heading", name=agreement.title, exact=True)).to_be_visible()
     expect(anna.get_by_text(f"Samverkansform: {IOP}")).to_be_visible()

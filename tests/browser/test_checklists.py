@@ -12,7 +12,7 @@ from guides.loader import load
 from guides.models import Item
 from projects import checklists
 from projects.models import Answer, AnswerStatus, ChecklistSection
-from tests.browser.conftest import check_axe, check_page, screenshot
+from tests.browser.conftest import check_axe, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
@@ -21,23 +21,6 @@ PlaywrightError = sync_api.Error
 
 SAVED = re.compile(r"Sparat \d\d:\d\d")
 FIRST_TEXTAREA = "#section-form .answer textarea[id^='text-']"
-
-
-def log_in(page, live, client_user):
-    """Plant a logged-in session cookie in the page's browser context (as in test_guide_library.py)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(client_user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = client_user.get_session_auth_hash()
-    session.save()
-    host = live.url.split("//")[1].split(":")[0]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
-    )
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ the table of contents and previous/next used by keyboard, and the search updatin
 import pytest
 
 from guides.loader import load
-from tests.browser.conftest import check_page
+from tests.browser.conftest import check_page, log_in
 from tests.factories import make_user
 
 expect = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'").expect
@@ -23,22 +23,6 @@ PAGES = [
     ("guide-tools", "/guider/verktyg/"),
     ("guide-search", "/guider/sok/?q=m%C3%A5lgrupp"),
 ]
-
-
-def log_in(page, live, client_user):
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(client_user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = client_user.get_session_auth_hash()
-    session.save()
-    host = live.url.split("//")[1].split(":")[0]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
-    )
 
 
 @pytest.fixture
