@@ -31,6 +31,12 @@ def _agreement(collaboration):
     )
 
 
+def _posted_id(request, name):
+    """A posted id, or 0 (which matches nothing: a 404) when it is not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def _answer_back(request, collaboration):
     return redirect("projects:agreement", collaboration.pk)
 
@@ -220,7 +226,7 @@ def agreement_section_omit(request, collaboration, section_pk):
 @require_POST
 @collaboration_required(Action.MANAGE)
 def agreement_freeze(request, collaboration):
-    agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement", 0) or 0, collaboration=collaboration)
+    agreement = get_object_or_404(Agreement, pk=_posted_id(request, "agreement"), collaboration=collaboration)
     try:
         version = agreements.freeze(agreement, user=request.user)
     except AgreementError as error:
@@ -381,7 +387,7 @@ def agreement_sections(request, collaboration):
                 raise AgreementError(_("Ge det nya avsnittet en rubrik."))
             agreements.add_section(agreement, user=request.user, title=title)
         else:
-            section = get_object_or_404(AgreementSection, pk=request.POST.get("section") or 0, agreement=agreement)
+            section = get_object_or_404(AgreementSection, pk=_posted_id(request, "section"), agreement=agreement)
             if action == "rename":
                 if not title:
                     raise AgreementError(_("Rubriken kan inte vara tom."))

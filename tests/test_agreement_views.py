@@ -251,3 +251,13 @@ def test_parties_contacts_and_period_come_from_the_data(client, setup):
     data = pdf.render_pdf(version.content, version=version, draft=False)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "Exempelkommun" in text and "Anna Andersson" in text
+
+
+@pytest.mark.parametrize("value", ["abc", "", "-1", "1.5", "9999999999999999999999"])
+def test_hostile_ids_are_404_not_500(client, setup, value):
+    collaboration, _users, _agreement = setup
+    assert client.post(url("agreement_freeze", collaboration), {"agreement": value}).status_code == 404
+    response = client.post(
+        url("agreement_sections", collaboration), {"action": "rename", "section": value, "title": "x"}
+    )
+    assert response.status_code == 404
