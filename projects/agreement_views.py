@@ -31,10 +31,13 @@ def _agreement(collaboration):
     )
 
 
+def _as_id(value):
+    """A database id from text, or 0 (which matches nothing) when it is not one."""
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
 def _posted_id(request, name):
-    """A posted id, or 0 (which matches nothing: a 404) when it is not a number."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else 0
+    return _as_id(request.POST.get(name, ""))
 
 
 def _answer_back(request, collaboration):
@@ -157,7 +160,7 @@ def agreement_section_save(request, collaboration, section_pk):
     if not agreements.can_write(section.agreement, request.membership):
         raise PermissionDenied
     key = f"s{section.pk}"
-    text = request.POST.get(f"{key}-text", "").replace("\r\n", "\n")
+    text = request.POST.get(f"{key}-text", "").replace("\r\n", "\n").replace("\x00", "")
     try:
         base = int(request.POST.get(f"{key}-version", ""))
     except ValueError:
@@ -380,7 +383,7 @@ def agreement_sections(request, collaboration):
     if agreement is None:
         return _answer_back(request, collaboration)
     action = request.POST.get("action")
-    title = " ".join(request.POST.get("title", "").split())[:200]
+    title = " ".join(request.POST.get("title", "").replace("\x00", "").split())[:200]
     try:
         if action == "add":
             if not title:
@@ -413,7 +416,7 @@ def agreement_writers(request, collaboration):
     if agreement is None:
         return _answer_back(request, collaboration)
     chosen = collaboration.memberships.filter(
-        pk__in=[value for value in request.POST.getlist("writers") if value.isdigit()],
+        pk__in=[_as_id(value) for value in request.POST.getlist("writers")],
         role__in=["editor", "coordinator"],
     )
     agreement.writers.set(chosen)

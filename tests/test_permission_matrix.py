@@ -311,3 +311,77 @@ def test_permission(client, people, name, role):
             assert not response.url.startswith(login_url)
     else:
         assert response.status_code == expected, response
+
+
+HOSTILE_VALUES = [
+    "",
+    "abc",
+    "-1",
+    "9" * 30,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE x; --",
+    "x" * 30_000,
+    "\u202eä\x00ö",
+    "2024-13-45",
+    "None",
+]
+FIELD_NAMES = [
+    "q",
+    "sida",
+    "since",
+    "version",
+    "part",
+    "fran",
+    "till",
+    "title",
+    "text",
+    "role",
+    "email",
+    "party",
+    "organisation",
+    "section",
+    "agreement",
+    "action",
+    "answer_mode",
+    "approved",
+    "decided_on",
+    "body",
+    "reference",
+    "comment",
+    "record_number",
+    "omitted_reason",
+    "writers",
+    "status",
+    "merged",
+    "use_merged",
+    "withdraw",
+    "next",
+    "full_name",
+    "password1",
+    "password2",
+    "name",
+    "sector",
+    "org_number",
+    "start_date",
+    "end_date",
+    "contribution",
+    "is_coordinating",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_no_input_gives_a_server_error(client, people, name, value):
+    """Every URL, as its most capable role, with the same hostile value in every field it might read."""
+    case = MATRIX[name]
+    ctx = _context(people)
+    client.force_login(ctx["users"]["coordinator"])
+    data = dict.fromkeys(FIELD_NAMES, value)
+    key = f"{ctx['item'].pk}-j"
+    data |= {f"{key}-text": value, f"{key}-version": value, f"{key}-status": value}
+    section = ctx["agreement_section"].pk
+    data |= {f"s{section}-text": value, f"s{section}-version": value}
+    url = reverse(name, kwargs=case.kwargs(ctx))
+    response = getattr(client, case.method)(url, data)
+    assert response.status_code < 500
+    assert b"<script>alert(1)</script>" not in response.content
