@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import agreements, pdf
 from .agreements import AgreementError
-from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm
+from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm, form_errors
 from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event, PdfExport
 from .permissions import Action, collaboration_required, policy
 from .tasks import render_export
@@ -40,7 +40,7 @@ def _posted_id(request, name):
     return _as_id(request.POST.get(name, ""))
 
 
-def _answer_back(request, collaboration):
+def _to_agreement(request, collaboration):
     return redirect("projects:agreement", collaboration.pk)
 
 
@@ -136,14 +136,14 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
 def agreement_start(request, collaboration):
     if _agreement(collaboration) is not None:
         messages.info(request, _("Samverkan har redan en överenskommelse."))
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     form = AgreementStartForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Välj en samverkansform i listan, eller ingen."))
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     agreements.create_agreement(collaboration, user=request.user, form=form.cleaned_data["form"])
     messages.success(request, _("Överenskommelsen är påbörjad. Avsnitt som checklistorna besvarar är förifyllda."))
-    return _answer_back(request, collaboration)
+    return _to_agreement(request, collaboration)
 
 
 def _section(collaboration, section_pk):
@@ -221,7 +221,7 @@ def agreement_section_omit(request, collaboration, section_pk):
         section.save(update_fields=["omitted_reason"])
         messages.success(request, _("Sparat."))
     else:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+        messages.error(request, form_errors(form))
     return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
 
 
@@ -239,7 +239,7 @@ def agreement_freeze(request, collaboration):
             request,
             _("Version %(n)d är fryst för beslut. Varje part registrerar nu sitt beslut.") % {"n": version.number},
         )
-    return _answer_back(request, collaboration)
+    return _to_agreement(request, collaboration)
 
 
 @login_required
@@ -249,7 +249,7 @@ def agreement_redraft(request, collaboration):
     """Say what a new draft does before it happens (decisions on the frozen version are withdrawn)."""
     agreement = _agreement(collaboration)
     if agreement is None or agreement.state == Agreement.State.DRAFT:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     current = agreements.current_version(agreement)
     if request.method == "POST":
         withdrawn = agreements.new_draft(agreement, user=request.user)
@@ -261,7 +261,7 @@ def agreement_redraft(request, collaboration):
             )
         else:
             messages.success(request, _("Ett nytt utkast är startat."))
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     return render(
         request,
         "projects/agreement_redraft.html",
@@ -292,7 +292,7 @@ def agreement_decide(request, collaboration):
             messages.success(request, _("Beslutet är registrerat."))
     else:  # the page again, with what was typed and the errors at their fields
         return _render_detail(request, collaboration, decision_form=form, status=400)
-    return _answer_back(request, collaboration)
+    return _to_agreement(request, collaboration)
 
 
 @login_required
@@ -302,13 +302,13 @@ def agreement_record(request, collaboration):
     agreement = _agreement(collaboration)
     form = PartyRecordForm(request.POST)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     if form.is_valid():
         agreements.set_party_record(agreement, party=request.membership.party, **form.cleaned_data)
         messages.success(request, _("Uppgifterna för %(party)s är sparade.") % {"party": request.membership.party})
     else:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
-    return _answer_back(request, collaboration)
+        messages.error(request, form_errors(form))
+    return _to_agreement(request, collaboration)
 
 
 @login_required
@@ -320,13 +320,13 @@ def agreement_pdf(request, collaboration):
     a page shows how it goes."""
     agreement = _agreement(collaboration)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     version = None
     if number := request.GET.get("version"):
         try:
             version = agreement.versions.get(number=int(number))
         except (ValueError, AgreementVersion.DoesNotExist):
-            return _answer_back(request, collaboration)
+            return _to_agreement(request, collaboration)
         name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
         if version.pdf:
             return _pdf_response(bytes(version.pdf), name)
@@ -342,12 +342,7 @@ def agreement_pdf(request, collaboration):
         return redirect("projects:agreement_export", collaboration.pk, export.pk)
     if version is None:
         return _pdf_response(pdf.render_pdf(content, draft=True), name)
-    decisions = list(version.decisions.select_related("party__organisation"))
-    decided = version.status == AgreementVersion.Status.DECIDED
-    data = pdf.render_pdf(content, version=version, decisions=decisions, draft=not decided)
-    if decided:
-        AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
-    return _pdf_response(data, name)
+    return _pdf_response(agreements.version_pdf(version), name)
 
 
 def _pdf_response(data, name):
@@ -381,7 +376,7 @@ def agreement_sections(request, collaboration):
     """Coordinators add, rename, move and remove sections (one action per post)."""
     agreement = _agreement(collaboration)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     action = request.POST.get("action")
     title = " ".join(request.POST.get("title", "").replace("\x00", "").split())[:200]
     try:
@@ -414,7 +409,7 @@ def agreement_sections(request, collaboration):
 def agreement_writers(request, collaboration):
     agreement = _agreement(collaboration)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     chosen = collaboration.memberships.filter(
         pk__in=[_as_id(value) for value in request.POST.getlist("writers")],
         role__in=["editor", "coordinator"],
@@ -518,7 +513,7 @@ def agreement_compare(request, collaboration):
     """Two frozen versions (or a version and the current draft), section by section."""
     agreement = _agreement(collaboration)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     versions = list(agreement.versions.all())
     contents = {str(v.number): (_("Version %(n)d") % {"n": v.number}, v.content) for v in versions}
     contents["utkast"] = (_("Nuvarande utkast"), agreements.snapshot(agreement))
@@ -549,7 +544,7 @@ def agreement_print(request, collaboration):
     """The same document as the PDF, as a plain HTML page to print from the browser."""
     agreement = _agreement(collaboration)
     if agreement is None:
-        return _answer_back(request, collaboration)
+        return _to_agreement(request, collaboration)
     html = pdf.render_html(
         agreements.snapshot(agreement),
         draft=agreement.state != Agreement.State.DECIDED,

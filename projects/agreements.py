@@ -16,13 +16,14 @@ import json
 import re
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guides.models import AgreementTemplate, CollaborationForm, Item
 
+from . import pdf
 from .models import (
     Agreement,
     AgreementSection,
@@ -31,6 +32,7 @@ from .models import (
     Answer,
     Decision,
     Event,
+    Membership,
     Party,
     PartyRecord,
 )
@@ -180,10 +182,13 @@ def snapshot(agreement):
     collaboration = agreement.collaboration
     records = {r.party_id: r for r in agreement.party_records.all()}
     parties = []
-    for party in collaboration.parties.select_related("organisation"):
+    writers = Prefetch(
+        "memberships", queryset=Membership.objects.filter(role__in=["coordinator", "editor"]).select_related("user")
+    )
+    for party in collaboration.parties.select_related("organisation").prefetch_related(writers):
         record = records.get(party.pk)
         # Contact persons: the party's coordinators, or its editors where it has no coordinator.
-        people = list(party.memberships.select_related("user").filter(role__in=["coordinator", "editor"]))
+        people = list(party.memberships.all())
         contacts = [m.user.get_full_name() for m in people if m.role == "coordinator"] or [
             m.user.get_full_name() for m in people
         ]
@@ -447,3 +452,16 @@ def _diff_words(old, new):
         if j2 > j1:
             parts.append(("added", "".join(b[j1:j2])))
     return parts
+
+
+def version_pdf(version):
+    """The PDF of a frozen version. A decided version's is made once and kept; one still "för
+    beslut" carries the UTKAST mark and is made on demand."""
+    if version.pdf:
+        return bytes(version.pdf)
+    decisions = list(version.decisions.select_related("party__organisation"))
+    decided = version.status == AgreementVersion.Status.DECIDED
+    data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
+    if decided:
+        AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
+    return data

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guides.models import Item
 
 from . import checklists
-from .forms import AnswerForm, AnswerModeForm, ChecklistAddForm, CommentForm
+from .forms import AnswerForm, AnswerModeForm, ChecklistAddForm, CommentForm, form_errors
 from .models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation, Event, Party
 from .permissions import Action, can_edit_answer, collaboration_required, policy
 
@@ -229,8 +229,6 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "sections": [(s, progress[s.pk]) for s in sections],
         "previous": sections[index - 1] if index > 0 else None,
         "next": sections[index + 1] if index < len(sections) - 1 else None,
-        "statuses": AnswerStatus.choices,
-        "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
         "since": timezone.now().isoformat(),
         "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
         "parties": parties,
@@ -328,7 +326,7 @@ def answer_save(request, collaboration, cs_pk, item_pk):
     if form.is_valid():
         result = _save(request, collaboration, item, party, form)
     else:
-        error = _errors(form)
+        error = form_errors(form)
     if not request.htmx:
         if error:  # the whole page again, the text kept in its field
             context = _stepper_context(
@@ -359,10 +357,6 @@ def _int(data, key):
         return max(int(data.get(f"{key}-version", 0)), 0)
     except ValueError:
         return 0
-
-
-def _errors(form):
-    return " ".join(error for errors in form.errors.values() for error in errors)
 
 
 def _save(request, collaboration, item, party, form):
@@ -401,8 +395,6 @@ def _render_answer(request, collaboration, cs, item, party, part, error=None, re
         # "Sparat" also when nothing changed (leaving a field that already autosaved): it is saved.
         "saved_now": bool(result and not result.conflict),
         "withdrawn": result.withdrawn if result else None,
-        "statuses": AnswerStatus.choices,
-        "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
     }
     return render(request, f"projects/checklist_section.html#{part}", context, status=status)
 
@@ -416,8 +408,6 @@ def _render_conflict(request, collaboration, cs, item, party, result, status=200
         "mine": result.mine,
         "theirs": result.answer,
         "base_version": request.POST.get(f"{view.key}-version", 0),
-        "statuses": AnswerStatus.choices,
-        "joint_statuses": [c for c in AnswerStatus.choices if c[0] != AnswerStatus.AGREED],
     }
     template = "projects/checklist_section.html#conflict" if request.htmx else "projects/answer_conflict.html"
     return render(request, template, context, status=status)
@@ -443,7 +433,7 @@ def checklist_save(request, collaboration, cs_pk):
             if not form.is_valid():
                 # Shown again with the version it was based on: saving it is checked again.
                 pending[key] = {"text": request.POST.get(f"{key}-text", ""), "version": _int(request.POST, key)}
-                row_errors[key] = _errors(form)
+                row_errors[key] = form_errors(form)
                 continue
             result = _save(request, collaboration, item, party, form)
             if result.conflict:
@@ -675,7 +665,7 @@ def checklist_add(request, collaboration):
         Event.record(collaboration, request.user, Event.Kind.CHECKLIST_ADDED, section.title)
         messages.success(request, _("%(title)s är tillagd.") % {"title": section.title})
     else:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
+        messages.error(request, form_errors(form))
     return redirect("projects:checklists", collaboration.pk)
 
 

@@ -5,7 +5,7 @@ answers (optimistic versioning, revisions, confirmations). Views validate; these
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F
 from django.utils import timezone
 
 from guides.models import Audience, Item, Section
@@ -307,7 +307,3 @@ def _summary(counts, total):
         "done": done,
         "total": total,
     }
-
-
-def last_change(collaboration):
-    return Answer.objects.filter(collaboration=collaboration).aggregate(last=Max("updated_at"))["last"]

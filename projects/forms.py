@@ -18,6 +18,12 @@ from .models import (
 )
 from .validators import normalise_org_number
 
+
+def form_errors(form):
+    """A form's errors as one message (for a flash message or a fragment without fields)."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

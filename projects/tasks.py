@@ -4,7 +4,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import agreements, pdf
-from .models import AgreementVersion, PdfExport
+from .models import PdfExport
 
 
 @task()
@@ -13,12 +13,7 @@ def render_export(export_id: int):
     PdfExport.objects.filter(pk=export_id).update(status=PdfExport.Status.RUNNING)
     try:
         if export.version_id:
-            version = export.version
-            decisions = list(version.decisions.select_related("party__organisation"))
-            decided = version.status == AgreementVersion.Status.DECIDED
-            data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
-            if decided:  # made once, kept
-                AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
+            data = agreements.version_pdf(export.version)
         else:
             data = pdf.render_pdf(agreements.snapshot(export.agreement), draft=True)
     except Exception:

@@ -22,6 +22,7 @@ from .forms import (
     PartyForm,
     RestoreForm,
     RoleForm,
+    form_errors,
 )
 from .models import Invitation, Membership, Organisation, Party, Role, hash_token
 from .permissions import Action, can_edit_organisation, collaboration_required, policy
@@ -192,8 +193,7 @@ def party_add(request, collaboration):
         else:
             messages.success(request, _("%(name)s är tillagd som part.") % {"name": form.cleaned_data["organisation"]})
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        messages.error(request, form_errors(form))
     return redirect("projects:parties", collaboration.pk)
 
 
