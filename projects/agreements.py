@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from guides.models import AgreementTemplate, CollaborationForm, Item
 
-from . import pdf
+from . import pdf, phases
+from . import principles as principle_rules
 from .models import (
     Agreement,
     AgreementSection,
@@ -215,6 +216,8 @@ def snapshot(agreement):
             "end": collaboration.end_date.isoformat() if collaboration.end_date else "",
         },
         "parties": parties,
+        "principles": principle_rules.snapshot(collaboration),
+        "map": phases.map_snapshot(collaboration),
         "sections": [
             {
                 "key": s.key,

@@ -116,6 +116,25 @@ class Collaboration(models.Model):
     start_date = models.DateField(_("planerad start"), null=True, blank=True)
     end_date = models.DateField(_("planerat slut"), null=True, blank=True)
     phase = models.CharField(_("fas"), max_length=32, choices=Phase.choices, default=Phase.AGENDASATTNING)
+    form = models.ForeignKey(
+        "guides.CollaborationForm",
+        verbose_name=_("samverkansform"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The form the parties chose (projects.form_choice); its history is in FormChoice.",
+    )
+    period = models.PositiveSmallIntegerField(_("period"), default=1)
+    previous_period = models.OneToOneField(
+        "self",
+        verbose_name=_("föregående period"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_period",
+        help_text="A new period is a new row linked to the one before, which is archived unchanged.",
+    )
     archived = models.BooleanField(_("arkiverad"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("skapad av"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -320,6 +339,14 @@ class Event(models.Model):
         AGREEMENT_SECTIONS = "agreement.sections", _("Avsnitt i överenskommelsen ändrat")
         AGREEMENT_COMMENT = "agreement.comment", _("Kommentar till överenskommelsen")
         AGREEMENT_WRITERS = "agreement.writers", _("Skrivgruppen ändrad")
+        AGREEMENT_PRINCIPLES = "agreement.principles", _("Principer kopplade till ett avsnitt")
+        FORM_CHOSEN = "form.chosen", _("Samverkansform vald")
+        MAP_CHANGED = "map.changed", _("Samverkanskartan ändrad")
+        PRINCIPLE_CHANGED = "principle.changed", _("Princip formulerad")
+        CONCERN_RAISED = "concern.raised", _("Det gnisslar: farhåga om en princip")
+        CONCERN_RESOLVED = "concern.resolved", _("Farhåga om en princip löst")
+        PHASE_CHANGED = "phase.changed", _("Fas ändrad")
+        PERIOD_STARTED = "period.started", _("Ny period påbörjad")
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -529,6 +556,9 @@ class AgreementSection(models.Model):
     required = models.BooleanField(_("krävs"), default=False)
     prefilled = models.BooleanField(default=False, help_text="The text came from the checklist answers.")
     omitted_reason = models.TextField(_("varför avsnittet lämnas tomt"), max_length=2000, blank=True)
+    principles = models.ManyToManyField(
+        "guides.Principle", verbose_name=_("principer"), blank=True, related_name="+", help_text="The principles lens."
+    )
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -670,3 +700,143 @@ class PdfExport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+# Choosing the form, the map, the principles, the phases (issue 6) -----------------------------
+
+
+class FormQuestionnaire(models.Model):
+    """The collaboration's answers to the form questionnaire (projects.form_choice), saved one
+    question at a time so that a questionnaire left half-way resumes where it stopped."""
+
+    collaboration = models.OneToOneField(Collaboration, on_delete=models.CASCADE, related_name="form_questionnaire")
+    answers = models.JSONField(default=dict, blank=True, help_text="{question key: option key}")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.collaboration_id}: {len(self.answers)}"
+
+
+class FormChoice(models.Model):
+    """A recorded choice of form, with the answers and the ranked reasons as they were then."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="form_choices")
+    form = models.ForeignKey(
+        "guides.CollaborationForm", verbose_name=_("samverkansform"), on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    recommendation = models.JSONField(default=list, blank=True, help_text="The ranking shown when choosing.")
+    note = models.TextField(_("motivering"), max_length=2000, blank=True)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-chosen_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.collaboration_id}: {self.form_id}"
+
+
+class MapEntry(models.Model):
+    """One row of the collaboration map (samverkanskarta): per phase, the level of participation
+    the parties plan and the level that really happened."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="map_entries")
+    phase = models.CharField(_("fas"), max_length=32, choices=Phase.choices)
+    planned_level = models.ForeignKey(
+        "guides.Level",
+        verbose_name=_("planerad nivå"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actual_level = models.ForeignKey(
+        "guides.Level",
+        verbose_name=_("faktisk nivå"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("kommentar"), max_length=1000, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["collaboration", "phase"], name="unique_map_entry_per_phase")]
+
+    def __str__(self):
+        return f"{self.collaboration_id}: {self.phase}"
+
+
+class PrincipleCommitment(models.Model):
+    """How the collaboration will uphold one of the six principles, in its own words."""
+
+    MAX_LENGTH = 5_000
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="principle_commitments")
+    principle = models.ForeignKey("guides.Principle", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("så upprätthåller vi principen"), max_length=MAX_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "principle"], name="unique_commitment_per_principle")
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PrincipleConcern(models.Model):
+    """ "Det gnisslar": a member's concern that a principle is not upheld, open until a coordinator
+    resolves it with a note."""
+
+    MAX_LENGTH = 5_000
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="concerns")
+    principle = models.ForeignKey(
+        "guides.Principle", verbose_name=_("princip"), on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("vad gnisslar?"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(_("så löste vi det"), max_length=MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["collaboration", "resolved_at"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class PhaseChange(models.Model):
+    """A step of the collaboration's current phase, forward or back: the timeline."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=32, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=32, choices=Phase.choices)
+    note = models.TextField(_("kommentar"), max_length=2000, blank=True)
+    open_items = models.PositiveIntegerField(default=0, help_text="Open checklist questions left in from_phase.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_phase} → {self.to_phase}"

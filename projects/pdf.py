@@ -48,7 +48,7 @@ def _mime(url):
     return "application/octet-stream"
 
 
-def render_html(content, *, version=None, decisions=(), draft=True, principles=(), static_base=STATIC_BASE):
+def render_html(content, *, version=None, decisions=(), draft=True, static_base=STATIC_BASE):
     return render_to_string(
         "projects/agreement_pdf.html",
         {
@@ -56,7 +56,6 @@ def render_html(content, *, version=None, decisions=(), draft=True, principles=(
             "version": version,
             "decisions": decisions,
             "draft": draft,
-            "principles": principles,
             "static_base": static_base,
             "generated_at": timezone.now(),
         },

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import agreement_views as av
 from . import checklist_views as cv
@@ -96,6 +96,9 @@ urlpatterns = [
         av.agreement_section_restore,
         name="agreement_section_restore",
     ),
+    path("samverkan/<int:pk>/samverkansform/", include("projects.urls_form_choice")),
+    path("samverkan/<int:pk>/principer/", include("projects.urls_principles")),
+    path("samverkan/<int:pk>/faser/", include("projects.urls_phases")),
     path("inbjudan/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisationer/", views.organisation_list, name="organisation_list"),
     path("organisationer/ny/", views.organisation_create, name="organisation_create"),

@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions
+from . import actions, form_choice, phases
+from . import principles as principle_rules
 from .forms import (
     AcceptInvitationSignupForm,
     CollaborationCreateForm,
@@ -105,7 +106,10 @@ def overview(request, collaboration):
     return render(
         request,
         "projects/overview.html",
-        {
+        form_choice.overview_context(collaboration)
+        | principle_rules.overview_context(collaboration)
+        | phases.overview_context(collaboration)
+        | {
             "collaboration": collaboration,
             "parties": parties,
             "members": members,
