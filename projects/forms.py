@@ -82,13 +82,22 @@ class CollaborationForm(forms.ModelForm):
 
 class CollaborationSettingsForm(CollaborationForm):
     class Meta(CollaborationForm.Meta):
-        fields = CollaborationForm.Meta.fields + ["phase", "archived"]
+        fields = CollaborationForm.Meta.fields + ["archived"]  # the phase changes on its own page (projects.phases)
 
 
 class RestoreForm(forms.ModelForm):
     class Meta:
         model = Collaboration
         fields = ["archived"]
+
+    def clean_archived(self):
+        archived = self.cleaned_data["archived"]
+        if not archived and Collaboration.objects.filter(previous_period=self.instance).exists():
+            # A closed period stays as it was decided: the work goes on in the next period.
+            raise ValidationError(
+                _("Perioden har en efterföljande period och kan inte återställas. Arbeta vidare i den nya perioden.")
+            )
+        return archived
 
 
 class CollaborationCreateForm(CollaborationForm):

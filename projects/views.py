@@ -128,7 +128,8 @@ def overview(request, collaboration):
 def collaboration_edit(request, collaboration):
     # An archived collaboration is read-only: its settings offer only restoring it.
     form_class = RestoreForm if collaboration.archived else CollaborationSettingsForm
-    form = form_class(request.POST or None, instance=collaboration)
+    # Not ``request.POST or None``: unticking the only checkbox posts an empty form.
+    form = form_class(request.POST if request.method == "POST" else None, instance=collaboration)
     if request.method == "POST" and form.is_valid():
         actions.update_collaboration(form.save(commit=False), user=request.user, changed_fields=form.changed_data)
         messages.success(request, _("Ändringarna är sparade."))

@@ -107,7 +107,8 @@ def test_coordinator_archives_and_then_nothing_can_be_managed(client, people):
     response = client.post(reverse("projects:collaboration_edit", args=[collaboration.pk]), data)
     assert response.status_code == 302
     collaboration.refresh_from_db()
-    assert collaboration.archived and collaboration.phase == "formulering"
+    # The phase is not a setting: it changes on the phases page, with its timeline.
+    assert collaboration.archived and collaboration.phase == "agendasattning"
     assert collaboration.events.filter(kind=Event.Kind.COLLABORATION_ARCHIVED).exists()
     page = client.get(collaboration.get_absolute_url()).content.decode()
     assert "arkiverad och kan bara läsas" in page
@@ -118,6 +119,19 @@ def test_coordinator_archives_and_then_nothing_can_be_managed(client, people):
     client.post(reverse("projects:collaboration_edit", args=[collaboration.pk]), data)
     collaboration.refresh_from_db()
     assert not collaboration.archived
+
+
+def test_a_period_followed_by_a_new_one_cannot_be_restored(client, people):
+    collaboration, users = people
+    collaboration.archived = True
+    collaboration.save()
+    Collaboration.objects.create(title=collaboration.title, period=2, previous_period=collaboration)
+    client.force_login(users["coordinator"])
+    response = client.post(reverse("projects:collaboration_edit", args=[collaboration.pk]), {})
+    assert response.status_code == 200
+    assert "efterföljande period" in response.content.decode()
+    collaboration.refresh_from_db()
+    assert collaboration.archived
 
 
 def test_add_party_and_refuse_duplicate(client, people):
