@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from guides.models import AgreementTemplate, CollaborationForm, Item
 
-from . import pdf, phases
+from . import goals, pdf, phases
 from . import principles as principle_rules
 from .models import (
     Agreement,
@@ -218,6 +218,7 @@ def snapshot(agreement):
         "parties": parties,
         "principles": principle_rules.snapshot(collaboration),
         "map": phases.map_snapshot(collaboration),
+        "indicators": goals.snapshot_indicators(collaboration),
         "sections": [
             {
                 "key": s.key,

@@ -3,6 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -347,6 +348,17 @@ class Event(models.Model):
         CONCERN_RESOLVED = "concern.resolved", _("Farhåga om en princip löst")
         PHASE_CHANGED = "phase.changed", _("Fas ändrad")
         PERIOD_STARTED = "period.started", _("Ny period påbörjad")
+        STAKEHOLDER_CHANGED = "stakeholder.changed", _("Intressentkartan ändrad")
+        RISK_CHANGED = "risk.changed", _("Riskanalysen ändrad")
+        GOAL_CHANGED = "goal.changed", _("Mål ändrat")
+        GOAL_ACCEPTED = "goal.accepted", _("Mål accepterat av en part")
+        MEASUREMENT_ADDED = "measurement.added", _("Mätvärde registrerat")
+        MEETING_CHANGED = "meeting.changed", _("Möte ändrat")
+        MINUTES_APPROVED = "minutes.approved", _("Protokoll justerat")
+        MINUTES_LOCKED = "minutes.locked", _("Protokoll justerat av alla och låst")
+        DECISION_RECORDED = "decision.recorded", _("Beslut registrerat i beslutsloggen")
+        CALENDAR_TOKEN = "calendar.token", _("Kalenderlänk förnyad")
+        COLLABORATION_IMPORTED = "collaboration.imported", _("Samverkan importerad")
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -840,3 +852,246 @@ class PhaseChange(models.Model):
 
     def __str__(self):
         return f"{self.from_phase} → {self.to_phase}"
+
+
+# Following it through: stakeholders, risks, goals, meetings, decisions (issue 7) ----------------
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Stakeholder(models.Model):
+    """Someone who is affected by or can affect the collaboration (7 steg's intressentkartläggning):
+    placed in the four fields by influence and interest."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        FUNCTION = "function", _("Funktion")
+        ORGANISATION = "organisation", _("Organisation")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    category = models.CharField(_("kategori"), max_length=100, blank=True)
+    influence = models.PositiveSmallIntegerField(_("inflytande (1–5)"), validators=ONE_TO_FIVE)
+    interest = models.PositiveSmallIntegerField(_("intresse (1–5)"), validators=ONE_TO_FIVE)
+    notes = models.TextField(_("anteckningar"), max_length=5000, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-influence", "-interest", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(influence__gte=1, influence__lte=5), name="stakeholder_influence_1_5"),
+            models.CheckConstraint(condition=Q(interest__gte=1, interest__lte=5), name="stakeholder_interest_1_5"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Risk(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppen")
+        MITIGATING = "mitigating", _("Åtgärdas")
+        CLOSED = "closed", _("Stängd")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(_("risk"), max_length=200)
+    description = models.TextField(_("beskrivning"), max_length=5000, blank=True)
+    probability = models.PositiveSmallIntegerField(_("sannolikhet (1–5)"), validators=ONE_TO_FIVE)
+    consequence = models.PositiveSmallIntegerField(_("konsekvens (1–5)"), validators=ONE_TO_FIVE)
+    owner = models.ForeignKey(
+        Party, verbose_name=_("ansvarig part"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mitigation = models.TextField(_("åtgärd"), max_length=5000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    review_date = models.DateField(_("följs upp"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["status", "-probability", "-consequence", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(probability__gte=1, probability__lte=5), name="risk_probability_1_5"),
+            models.CheckConstraint(condition=Q(consequence__gte=1, consequence__lte=5), name="risk_consequence_1_5"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self):
+        return self.probability * self.consequence
+
+
+class Goal(models.Model):
+    """A goal with the SMART checklist (7 steg: specifikt, mätbart, accepterat, realistiskt,
+    tidsatt). "Accepterat" is not a box: it is every party's acceptance (GoalAcceptance)."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("mål"), max_length=300)
+    description = models.TextField(_("beskrivning"), max_length=5000, blank=True)
+    specific = models.BooleanField(_("specifikt"), default=False)
+    measurable = models.BooleanField(_("mätbart"), default=False)
+    realistic = models.BooleanField(_("realistiskt"), default=False)
+    due_date = models.DateField(_("klart senast"), null=True, blank=True, help_text=_("Tidsatt: när ska målet nås?"))
+    order = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class GoalAcceptance(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="acceptances")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["goal", "party"], name="one_acceptance_per_party")]
+
+    def __str__(self):
+        return f"{self.goal_id}: {self.party_id}"
+
+
+class Indicator(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indikator"), max_length=300)
+    unit = models.CharField(_("enhet"), max_length=50)
+    baseline = models.DecimalField(_("nulägesvärde"), max_digits=14, decimal_places=2)
+    baseline_date = models.DateField(_("nulägesbild per"))
+    target = models.DecimalField(_("målvärde"), max_digits=14, decimal_places=2)
+    target_date = models.DateField(_("målvärdet nås senast"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_date__gt=models.F("baseline_date")), name="indicator_target_after_baseline"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    value = models.DecimalField(_("värde"), max_digits=14, decimal_places=2)
+    measured_on = models.DateField(_("mätdatum"))
+    party = models.ForeignKey(
+        Party, verbose_name=_("part"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("kommentar"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.value}"
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        SAMRAD = "samrad", _("Samråd")
+        DIALOG = "dialog", _("Dialogmöte")
+        STEERING = "styrgrupp", _("Styrgrupp")
+        WORKING = "arbetsmote", _("Arbetsmöte")
+        OTHER = "annat", _("Annat möte")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("rubrik"), max_length=200)
+    kind = models.CharField(_("slag av möte"), max_length=20, choices=Kind.choices, default=Kind.WORKING)
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+    place = models.CharField(_("plats"), max_length=300, blank=True)
+    link = models.URLField(_("länk till digitalt möte"), max_length=500, blank=True)
+    agenda = models.TextField(_("dagordning"), max_length=10_000, blank=True)
+    minutes = models.TextField(_("protokoll"), max_length=50_000, blank=True)
+    minutes_version = models.PositiveIntegerField(default=0)
+    minutes_locked_at = models.DateTimeField(null=True, blank=True, help_text="Every participant approved: locked.")
+    uid = models.CharField(max_length=100, unique=True, editable=False, help_text="iCalendar UID, stable.")
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: grows with each change.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["collaboration", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.uid:
+            self.uid = f"{secrets.token_hex(16)}@samverkan"
+        super().save(*args, **kwargs)
+
+
+class MeetingParticipant(models.Model):
+    """Who takes part, per party: a member of the collaboration, or a name (someone without an account)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    approved_minutes_at = models.DateTimeField(null=True, blank=True)
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["party__organisation__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LoggedDecision(models.Model):
+    """The decision log (beslutslogg): taken at a meeting, or by delegation between meetings
+    ("beslut med kort varsel"), with who decided and on what mandate."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="logged_decisions")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    text = models.TextField(_("beslut"), max_length=5000)
+    decided_on = models.DateField(_("beslutsdatum"))
+    decided_by = models.CharField(_("beslutat av"), max_length=300)
+    mandate = models.CharField(_("mandat"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def by_delegation(self):
+        return self.meeting_id is None
+
+
+class CalendarFeed(models.Model):
+    """The secret of a collaboration's subscribable calendar: only its hash is stored; renewing it
+    makes the old address stop working."""
+
+    collaboration = models.OneToOneField(Collaboration, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.collaboration_id)

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, form_choice, phases
+from . import actions, form_choice, goals, meetings, phases, stakeholders
 from . import principles as principle_rules
 from .forms import (
     AcceptInvitationSignupForm,
@@ -109,6 +109,9 @@ def overview(request, collaboration):
         form_choice.overview_context(collaboration)
         | principle_rules.overview_context(collaboration)
         | phases.overview_context(collaboration)
+        | stakeholders.overview_context(collaboration)
+        | goals.overview_context(collaboration)
+        | meetings.overview_context(collaboration)
         | {
             "collaboration": collaboration,
             "parties": parties,

@@ -8,7 +8,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.models import Invitation, Role, Sector
-from tests import cases_form_choice, cases_phases, cases_principles
+from tests import (
+    cases_evaluation,
+    cases_form_choice,
+    cases_goals,
+    cases_meetings,
+    cases_phases,
+    cases_principles,
+    cases_stakeholders,
+)
 from tests.factories import make_organisation, make_user
 from tests.matrix import EDIT, LOGIN, MANAGE, MEMBERS_VIEW, OK, ROLES, THIRD_PARTY_PREFIXES, Case, everyone, pk
 
@@ -174,7 +182,9 @@ MATRIX = {
     "about": Case(expect=dict.fromkeys(ROLES, OK)),
 }
 # Each feature keeps its cases beside its own tests.
-MATRIX |= cases_form_choice.CASES | cases_principles.CASES | cases_phases.CASES
+for cases in (cases_form_choice, cases_principles, cases_phases, cases_stakeholders, cases_goals, cases_meetings):
+    MATRIX |= cases.CASES
+MATRIX |= cases_evaluation.CASES
 
 
 def _url_names(resolver=None, prefix=""):
