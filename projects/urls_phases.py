@@ -1,4 +1,5 @@
-"""URLs under samverkan/<pk>/ for phases (included by projects.urls, names in the projects namespace)."""
+"""URLs under samverkan/<pk>/faser/ for phases, the map and periods (included by projects.urls,
+names in the projects namespace)."""
 
 from django.urls import path
 
@@ -6,4 +7,8 @@ from . import phase_views as views
 
 urlpatterns = [
     path("", views.phases, name="phases"),
+    path("framat/", views.phase_advance, name="phase_advance"),
+    path("bakat/", views.phase_back, name="phase_back"),
+    path("karta/", views.map_save, name="map_save"),
+    path("ny-period/", views.period_start, name="period_start"),
 ]
