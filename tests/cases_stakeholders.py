@@ -2,11 +2,46 @@
 
 Each case gets ``ctx`` from test_permission_matrix._context (collaboration, users, agreement, …);
 a case that needs its own objects creates them in its ``kwargs``/``data`` callables.
+
+Members read and download (CSV) both registers; editors and coordinators write them.
 """
 
-from tests.matrix import MEMBERS_VIEW, Case, pk
+from tests.matrix import EDIT, MEMBERS_VIEW, Case, pk
+
+
+def _stakeholder(ctx):
+    from projects.models import Stakeholder
+
+    stakeholder = Stakeholder.objects.create(
+        collaboration=ctx["collaboration"], name="Socialnämnden", influence=5, interest=2
+    )
+    return pk(ctx) | {"stakeholder_pk": stakeholder.pk}
+
+
+def _risk(ctx):
+    from projects.models import Risk
+
+    risk = Risk.objects.create(
+        collaboration=ctx["collaboration"], title="Volontärerna räcker inte", probability=3, consequence=4
+    )
+    return pk(ctx) | {"risk_pk": risk.pk}
+
+
+STAKEHOLDER_DATA = {"name": "Fritidsgården", "kind": "organisation", "influence": "2", "interest": "4"}
+RISK_DATA = {"title": "Lokalen försvinner", "probability": "2", "consequence": "5", "status": "open"}
 
 CASES = {
     "projects:stakeholders": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:stakeholder_add": Case(kwargs=pk, method="post", data=lambda ctx: STAKEHOLDER_DATA, expect=EDIT),
+    "projects:stakeholder_edit": Case(kwargs=_stakeholder, expect=EDIT),
+    "projects:stakeholder_move": Case(
+        kwargs=_stakeholder, method="post", data=lambda ctx: {"influence": "1", "interest": "5"}, expect=EDIT
+    ),
+    "projects:stakeholder_delete": Case(kwargs=_stakeholder, method="post", expect=EDIT),
+    "projects:stakeholder_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:risks": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:risk_add": Case(kwargs=pk, method="post", data=lambda ctx: RISK_DATA, expect=EDIT),
+    "projects:risk_edit": Case(kwargs=_risk, expect=EDIT),
+    "projects:risk_close": Case(kwargs=_risk, method="post", expect=EDIT),
+    "projects:risk_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
 }
