@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import agreements, pdf
+from . import principles as principle_rules
 from .agreements import AgreementError
 from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm, form_errors
 from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event, PdfExport
@@ -66,7 +67,11 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
             },
         )
     membership = request.membership
-    sections = list(agreement.sections.select_related("updated_by").annotate(n_comments=Count("comments")))
+    sections = list(
+        agreement.sections.select_related("updated_by")
+        .annotate(n_comments=Count("comments"))
+        .prefetch_related("principles")
+    )
     versions = list(agreement.versions.prefetch_related("decisions__party__organisation", "decisions__recorded_by"))
     current = agreements.current_version(agreement)
     parties = list(collaboration.parties.select_related("organisation"))
@@ -125,7 +130,8 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
             "contacts": [
                 {"party": p["name"], "names": p["contacts"]} for p in agreements.snapshot(agreement)["parties"]
             ],
-        },
+        }
+        | principle_rules.lens_context(agreement, sections),  # the principles lens: tags and gaps
         status=status,
     )
 

@@ -216,7 +216,7 @@ def snapshot(agreement):
             "end": collaboration.end_date.isoformat() if collaboration.end_date else "",
         },
         "parties": parties,
-        "principles": principle_rules.snapshot(collaboration),
+        "principles": principle_rules.snapshot(collaboration, agreement=agreement),
         "map": phases.map_snapshot(collaboration),
         "indicators": goals.snapshot_indicators(collaboration),
         "sections": [

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guides.models import Item
 
 from . import checklists
+from . import principles as principle_rules
 from .forms import AnswerForm, AnswerModeForm, ChecklistAddForm, CommentForm, form_errors
 from .models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation, Event, Party
 from .permissions import Action, can_edit_answer, collaboration_required, policy
@@ -217,6 +218,10 @@ def _stepper_context(request, collaboration, cs, pending=None):
             .filter(section_id=cs.section.parent_id, kind=Item.Kind.PRINCIPLE)
             .select_related("principle")
         )
+    principles = [i for i in items if i.kind == Item.Kind.PRINCIPLE] + phase_principles
+    # The collaboration's own formulation of each principle (one query, only when there are any).
+    ids = {i.principle_id for i in principles if i.principle_id}
+    formulations = principle_rules.formulations(collaboration, ids) if ids else {}
     return {
         "collaboration": collaboration,
         "cs": cs,
@@ -225,7 +230,7 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "comment_counts": _comment_counts(collaboration, questions),
         "tips": [i for i in items if i.kind == Item.Kind.TIP],
         "next_steps": [i for i in items if i.kind == Item.Kind.NEXT_STEP],
-        "principles": [i for i in items if i.kind == Item.Kind.PRINCIPLE] + phase_principles,
+        "principles": [(i, formulations.get(i.principle_id, "")) for i in principles],
         "sections": [(s, progress[s.pk]) for s in sections],
         "previous": sections[index - 1] if index > 0 else None,
         "next": sections[index + 1] if index < len(sections) - 1 else None,

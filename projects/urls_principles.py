@@ -6,4 +6,8 @@ from . import principle_views as views
 
 urlpatterns = [
     path("", views.principles, name="principles"),
+    path("avsnitt/<int:section_pk>/", views.principle_section_tags, name="principle_section_tags"),
+    path("gnissel/<int:concern_pk>/los/", views.concern_resolve, name="concern_resolve"),
+    path("<slug:slug>/spara/", views.principle_save, name="principle_save"),
+    path("<slug:slug>/gnisslar/", views.concern_raise, name="concern_raise"),
 ]

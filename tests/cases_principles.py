@@ -4,8 +4,45 @@ Each case gets ``ctx`` from test_permission_matrix._context (collaboration, user
 a case that needs its own objects creates them in its ``kwargs``/``data`` callables.
 """
 
-from tests.matrix import MEMBERS_VIEW, Case, pk
+from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, Case, pk
+
+
+def _open_concern(ctx):
+    from guides.models import Principle
+    from projects.models import PrincipleConcern
+
+    concern = PrincipleConcern.objects.create(
+        collaboration=ctx["collaboration"],
+        principle=Principle.objects.get(slug="dialog"),
+        raised_by=ctx["users"]["reader"],
+        party=ctx["reader_membership"].party,
+        text="Vi hörs för sällan.",
+    )
+    return pk(ctx) | {"concern_pk": concern.pk}
+
 
 CASES = {
     "projects:principles": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:principle_save": Case(
+        kwargs=lambda ctx: pk(ctx) | {"slug": "dialog"},
+        method="post",
+        data=lambda ctx: {"dialog-text": "Vi träffas varje månad.", "dialog-version": 0},
+        expect=EDIT,
+    ),
+    # Any member raises a concern, readers too.
+    "projects:concern_raise": Case(
+        kwargs=lambda ctx: pk(ctx) | {"slug": "kvalitet"},
+        method="post",
+        data=lambda ctx: {"text": "Uppföljningen glöms bort."},
+        expect=MEMBERS_VIEW,
+    ),
+    "projects:concern_resolve": Case(
+        kwargs=_open_concern, method="post", data=lambda ctx: {"resolution": "Vi har bokat möten."}, expect=MANAGE
+    ),
+    "projects:principle_section_tags": Case(
+        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
+        method="post",
+        data=lambda ctx: {"principles": ["dialog", "mangfald"]},
+        expect=EDIT,
+    ),
 }
