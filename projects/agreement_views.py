@@ -63,7 +63,7 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
                 "collaboration": collaboration,
                 "agreement": None,
                 "can_manage": can_manage,
-                "start_form": AgreementStartForm() if can_manage else None,
+                "start_form": AgreementStartForm(initial={"form": collaboration.form_id}) if can_manage else None,
             },
         )
     membership = request.membership

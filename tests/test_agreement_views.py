@@ -261,3 +261,12 @@ def test_hostile_ids_are_404_not_500(client, setup, value):
         url("agreement_sections", collaboration), {"action": "rename", "section": value, "title": "x"}
     )
     assert response.status_code == 404
+
+
+def test_the_start_form_offers_the_form_the_parties_chose(client, people):
+    collaboration, users = people
+    collaboration.form = CollaborationForm.objects.get(slug="iop")
+    collaboration.save()
+    client.force_login(users["coordinator"])
+    page = client.get(reverse("projects:agreement", args=[collaboration.pk])).content.decode()
+    assert f'<option value="{collaboration.form_id}" selected>' in page

@@ -305,6 +305,7 @@ HOSTILE_VALUES = [
     "2024-13-45",
     "None",
 ]
+PHASES = ["agendasattning", "formulering", "beslut", "genomforande", "uppfoljning", "omformulering"]
 FIELD_NAMES = [
     "q",
     "sida",
@@ -346,6 +347,37 @@ FIELD_NAMES = [
     "end_date",
     "contribution",
     "is_coordinating",
+    "answer",
+    "form",
+    "note",
+    "file",
+    "resolution",
+    "principles",
+    "specific",
+    "measurable",
+    "realistic",
+    "due_date",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target",
+    "target_date",
+    "value",
+    "measured_on",
+    "avbryt",
+    "kind",
+    "category",
+    "influence",
+    "interest",
+    "notes",
+    "description",
+    "probability",
+    "consequence",
+    "owner",
+    "mitigation",
+    "review_date",
+    # The collaboration map: three fields per phase.
+    *(f"{phase}-{field}" for phase in PHASES for field in ("planned", "actual", "note")),
 ]
 
 
@@ -359,10 +391,14 @@ def test_no_input_gives_a_server_error(client, people, name):
     url = reverse(name, kwargs=case.kwargs(ctx))
     key = f"{ctx['item'].pk}-j"
     section = ctx["agreement_section"].pk
+    from guides.models import Principle
+
+    principles = list(Principle.objects.values_list("slug", flat=True))
     for value in HOSTILE_VALUES:
         data = dict.fromkeys(FIELD_NAMES, value)
         data |= {f"{key}-text": value, f"{key}-version": value, f"{key}-status": value}
         data |= {f"s{section}-text": value, f"s{section}-version": value}
+        data |= {f"{slug}-{name}": value for slug in principles for name in ("text", "version")}
         response = getattr(client, case.method)(url, data)
         assert response.status_code < 500, (value[:40], response)
         assert b"<script>alert(1)</script>" not in response.content, value[:40]
