@@ -1,15 +1,33 @@
 """Demo data: two organisations, a collaboration and three people. Running it again changes
 nothing (everything is looked up by natural keys first)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from projects import actions
+from guides.models import CollaborationForm, Level, Principle
+from projects import actions, form_choice, phases, principles
 from projects.checklists import ensure_default_sections
-from projects.models import Collaboration, Membership, Organisation, Party, Role, Sector
+from projects.models import (
+    Collaboration,
+    Goal,
+    GoalAcceptance,
+    Indicator,
+    LoggedDecision,
+    Measurement,
+    Meeting,
+    MeetingParticipant,
+    Membership,
+    Organisation,
+    Party,
+    Risk,
+    Role,
+    Sector,
+    Stakeholder,
+)
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 - printed for the demo, never used in production
 
@@ -71,7 +89,141 @@ class Command(BaseCommand):
             )
 
         ensure_default_sections(collaboration)
+        if not collaboration.form_choices.exists():
+            self._planning(collaboration, users)
+        if not collaboration.goals.exists():
+            self._follow_up(collaboration, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
             self.stdout.write(f"  {email:24} {DEMO_PASSWORD}   ({name}, {org}, {Role(role).label})")
+
+    def _planning(self, collaboration, users):
+        """The form chosen through the questionnaire, a map with planned levels, two principles."""
+        anna = users[PEOPLE[0][0]]
+        answers = {
+            "syfte": "gora",
+            "marknad": "nej",
+            "initiativ": "ideburen",
+            "tid": "langsiktig",
+            "definierar": "tillsammans",
+            "resurser": "bada",
+            "tillit": "ja",
+            "juridik": "pagar",
+        }
+        for key, option in answers.items():
+            question = next(q for q in form_choice.QUESTIONS if q.key == key)
+            form_choice.save_answer(collaboration, question, option, anna)
+        form_choice.choose(
+            collaboration,
+            CollaborationForm.objects.get(slug="iop"),
+            user=anna,
+            note="Föreningen tog initiativet och båda parter bidrar; ingen marknad för verksamheten.",
+        )
+        levels = {level.slug: level for level in Level.objects.all()}
+        plan = {
+            "agendasattning": "dialog",
+            "formulering": "partnerskap",
+            "beslut": "samrad",
+            "genomforande": "partnerskap",
+            "uppfoljning": "dialog",
+            "omformulering": "dialog",
+        }
+        phases.save_map(
+            collaboration,
+            user=anna,
+            values={phase: {"planned": levels[slug], "actual": None, "note": ""} for phase, slug in plan.items()},
+        )
+        texts = {
+            "sjalvstandighet-och-oberoende": "Föreningen bestämmer själv över sin verksamhet och kan fortsätta "
+            "att granska kommunen i andra frågor.",
+            "dialog": "Vi träffas en gång i månaden i styrgruppen och när någon part ber om det.",
+        }
+        for slug, text in texts.items():
+            principle = Principle.objects.get(slug=slug)
+            principles.save_commitment(
+                collaboration=collaboration, principle=principle, user=anna, text=text, base_version=0
+            )
+
+    def _follow_up(self, collaboration, users):
+        """Stakeholders, risks, a goal with an indicator and measurements, a meeting and a decision."""
+        anna, bo = users[PEOPLE[0][0]], users[PEOPLE[1][0]]
+        kommun, forening = list(collaboration.parties.order_by("-is_coordinating", "organisation__name"))[:2]
+        for name, kind, influence, interest in [
+            ("Kultur- och fritidsnämnden", Stakeholder.Kind.ORGANISATION, 5, 4),
+            ("Fältassistenterna", Stakeholder.Kind.FUNCTION, 2, 5),
+            ("Föräldrar i Centrum", Stakeholder.Kind.ORGANISATION, 2, 3),
+            ("Fastighetsägaren", Stakeholder.Kind.ORGANISATION, 4, 2),
+        ]:
+            Stakeholder.objects.create(
+                collaboration=collaboration,
+                name=name,
+                kind=kind,
+                influence=influence,
+                interest=interest,
+                updated_by=anna,
+            )
+        Risk.objects.create(
+            collaboration=collaboration,
+            title="För få ideella ledare på kvällarna",
+            probability=3,
+            consequence=4,
+            owner=forening,
+            mitigation="Rekrytera via skolorna; kommunen bidrar med utbildning.",
+            updated_by=bo,
+        )
+        Risk.objects.create(
+            collaboration=collaboration,
+            title="Lokalen blir inte klar i tid",
+            probability=2,
+            consequence=5,
+            owner=kommun,
+            mitigation="Tillfällig lokal i biblioteket.",
+            review_date=date(2027, 2, 1),
+            updated_by=anna,
+        )
+        goal = Goal.objects.create(
+            collaboration=collaboration,
+            title="Fler unga har en trygg mötesplats på kvällstid",
+            specific=True,
+            measurable=True,
+            realistic=True,
+            due_date=date(2029, 12, 31),
+            updated_by=anna,
+        )
+        GoalAcceptance.objects.create(goal=goal, party=kommun, accepted_by=anna)
+        GoalAcceptance.objects.create(goal=goal, party=forening, accepted_by=bo)
+        indicator = Indicator.objects.create(
+            goal=goal,
+            name="Besök per kväll (genomsnitt)",
+            unit="besök",
+            baseline=Decimal(0),
+            baseline_date=date(2027, 1, 1),
+            target=Decimal(40),
+            target_date=date(2029, 12, 31),
+        )
+        for day, value in [(date(2027, 3, 31), 12), (date(2027, 6, 30), 19), (date(2027, 9, 30), 24)]:
+            Measurement.objects.create(
+                indicator=indicator, value=Decimal(value), measured_on=day, party=forening, recorded_by=bo
+            )
+        start = datetime(2027, 1, 20, 17, 0).astimezone()
+        meeting = Meeting.objects.create(
+            collaboration=collaboration,
+            title="Styrgruppsmöte januari",
+            kind=Meeting.Kind.STEERING,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Stadshuset, rum 3",
+            agenda="1. Lokalen\n2. Rekrytering av ledare\n3. Nästa möte",
+            created_by=anna,
+        )
+        MeetingParticipant.objects.create(meeting=meeting, party=kommun, user=anna, name=anna.get_full_name())
+        MeetingParticipant.objects.create(meeting=meeting, party=forening, user=bo, name=bo.get_full_name())
+        LoggedDecision.objects.create(
+            collaboration=collaboration,
+            meeting=meeting,
+            text="Mötesplatsen öppnar i biblioteket tills lokalen är klar.",
+            decided_on=date(2027, 1, 20),
+            decided_by="Styrgruppen",
+            recorded_by=anna,
+        )
