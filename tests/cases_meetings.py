@@ -4,9 +4,78 @@ Each case gets ``ctx`` from test_permission_matrix._context (collaboration, user
 a case that needs its own objects creates them in its ``kwargs``/``data`` callables.
 """
 
-from tests.matrix import MEMBERS_VIEW, Case, pk
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, OK, ROLES, Case, pk
+
+
+def make_meeting(ctx, minutes="Vi talade om lokalen."):
+    """A meeting with the coordinator, the editor and the reader taking part, and written minutes."""
+    from projects import meetings
+    from projects.models import Meeting, Membership
+
+    collaboration = ctx["collaboration"]
+    start = timezone.now() + timedelta(days=3)
+    meeting = Meeting(
+        collaboration=collaboration, title="Styrgrupp", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    meeting.place = "Stadshuset"
+    members = list(Membership.objects.filter(collaboration=collaboration).select_related("user", "party"))
+    meetings.save_meeting(meeting, user=ctx["users"]["coordinator"], memberships=members, guests={})
+    if minutes:
+        meetings.save_minutes(meeting, user=ctx["users"]["coordinator"], text=minutes, base_version=0)
+    return meeting
+
+
+def meeting_kwargs(ctx):
+    if "meeting" not in ctx:
+        ctx["meeting"] = make_meeting(ctx)
+    return pk(ctx) | {"meeting_pk": ctx["meeting"].pk}
+
+
+def feed_kwargs(ctx):
+    from projects import meetings
+
+    token = meetings.renew_calendar_token(ctx["collaboration"], user=ctx["users"]["coordinator"])
+    return pk(ctx) | {"token": token}
+
+
+def meeting_data(ctx):
+    editor_membership = ctx["users"]["editor"].memberships.get()
+    return {
+        "title": "Dialogmöte om sommaren",
+        "kind": "dialog",
+        "starts_at": "2026-12-01T18:00",
+        "ends_at": "2026-12-01T20:00",
+        "place": "Föreningshuset",
+        "members": [editor_membership.pk],
+    }
+
+
+def decision_data(ctx):
+    return {"text": "Vi hyr lokalen.", "decided_on": "2026-11-20", "decided_by": "Ordföranden", "mandate": "§ 4"}
+
 
 CASES = {
     "projects:meetings": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:decisions": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:decision_add": Case(kwargs=pk, method="post", data=decision_data, expect=EDIT),
+    "projects:meeting_create": Case(kwargs=pk, expect=EDIT),
+    "projects:meeting_detail": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
+    "projects:meeting_edit": Case(kwargs=meeting_kwargs, method="post", data=meeting_data, expect=EDIT),
+    "projects:meeting_minutes": Case(
+        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"minutes": "Ny text", "version": 1}, expect=EDIT
+    ),
+    # Every participant approves, whatever their role (all three take part in the case's meeting).
+    "projects:meeting_approve": Case(
+        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"version": 1}, expect=MEMBERS_VIEW
+    ),
+    "projects:meeting_decision_add": Case(kwargs=meeting_kwargs, method="post", data=decision_data, expect=EDIT),
+    "projects:meeting_pdf": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
+    "projects:meeting_ics": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
+    "projects:calendar_renew": Case(kwargs=pk, method="post", expect=MANAGE),
+    # The secret address is the credential: anyone holding it reads the feed, logged in or not.
+    "projects:calendar_feed": Case(kwargs=feed_kwargs, expect=dict.fromkeys(ROLES, OK)),
 }
