@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -7,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_fills_every_page_once():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     collaboration = Collaboration.objects.get()
     assert collaboration.form.slug == "iop"
     counts = {
@@ -29,6 +31,6 @@ def test_demo_data_fills_every_page_once():
         "decisions": 1,
     }
     events = Event.objects.count()
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert Collaboration.objects.count() == 1 and Event.objects.count() == events
     assert collaboration.stakeholders.count() == 4
