@@ -144,12 +144,32 @@ def check_no_horizontal_scroll(page, label):
     )
 
 
+def _javascript_enabled(context):
+    # Playwright keeps the context's options on its implementation object; there is no public getter.
+    return getattr(context._impl_obj, "_options", {}).get("javaScriptEnabled", True) is not False
+
+
 def check_page(page, name):
-    """Screenshot the page and check it with axe and for sideways scrolling, at the current viewport size."""
+    """Screenshot the page and check it with axe and for sideways scrolling, at the current viewport size.
+
+    axe runs as script in the page, which a context without JavaScript refuses (the call never
+    returns): there the same URL is opened, with the same cookies, in a context with JavaScript."""
     label = f"{name} at {page.viewport_size['width']}px"
     screenshot(page, name)
-    check_axe(page, label)
-    check_no_horizontal_scroll(page, label)
+    if _javascript_enabled(page.context):
+        check_axe(page, label)
+        check_no_horizontal_scroll(page, label)
+        return
+    context = page.context.browser.new_context(
+        viewport=page.viewport_size, locale="sv-SE", storage_state=page.context.storage_state()
+    )
+    try:
+        twin = context.new_page()
+        twin.goto(page.url)
+        check_axe(twin, f"{label} (no-JS page, checked with JavaScript)")
+        check_no_horizontal_scroll(twin, label)
+    finally:
+        context.close()
 
 
 def log_in(page, live, user):
