@@ -190,7 +190,7 @@ def raise_concern(*, collaboration, principle, membership, text):
 def resolve_concern(concern, *, user, resolution):
     """A coordinator resolves an open concern with a note. Resolving it again is refused."""
     concern = (
-        PrincipleConcern.objects.select_for_update()
+        PrincipleConcern.objects.select_for_update(of=("self",))
         .select_related("principle", "collaboration", "resolved_by")
         .get(pk=concern.pk)
     )
