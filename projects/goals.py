@@ -6,15 +6,12 @@ goal's words withdraws the acceptances (they were of the old words), as confirma
 checklist answer are withdrawn when its text changes.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,7 +19,8 @@ from django.utils.translation import ngettext
 
 from guides.models import ReferenceEntry, ReferenceList
 
-from . import checklists
+from . import checklists, csv_export
+from .csv_export import safe_text as csv_text
 from .models import Event, Goal, GoalAcceptance, Indicator, Measurement
 
 SMART_GUIDE_SLUG = "smarta-mal"
@@ -564,25 +562,8 @@ def snapshot_indicators(collaboration):
     ]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value):
-    """A text cell that a spreadsheet will not run as a formula."""
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def _csv_response(collaboration, name, header, rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    slug = slugify(collaboration.title) or "samverkan"
-    response["Content-Disposition"] = f'attachment; filename="{slug}-{name}.csv"'
-    return response
+    return csv_export.response(f"{slugify(collaboration.title) or 'samverkan'}-{name}.csv", header, rows)
 
 
 def _csv_number(value):

@@ -5,13 +5,13 @@ same endpoint answers with the fragments that changed and a line for the page's 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guides.models import ReferenceEntry, ReferenceList
 
+from . import csv_export
 from . import stakeholders as rules
 from .forms import form_errors
 from .models import Risk, Stakeholder
@@ -144,17 +144,13 @@ def stakeholder_delete(request, collaboration, stakeholder_pk):
     )
 
 
-def _csv_response(content, filename):
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 @collaboration_required(Action.VIEW)
 def stakeholder_csv(request, collaboration):
-    return _csv_response(rules.stakeholders_csv(collaboration), rules.csv_filename("intressenter", collaboration))
+    return csv_export.response(
+        rules.csv_filename("intressenter", collaboration), *rules.stakeholders_csv(collaboration)
+    )
 
 
 # Risks ------------------------------------------------------------------------------------------
@@ -268,4 +264,4 @@ def risk_close(request, collaboration, risk_pk):
 @require_GET
 @collaboration_required(Action.VIEW)
 def risk_csv(request, collaboration):
-    return _csv_response(rules.risks_csv(collaboration), rules.csv_filename("risker", collaboration))
+    return csv_export.response(rules.csv_filename("risker", collaboration), *rules.risks_csv(collaboration))

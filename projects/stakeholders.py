@@ -11,8 +11,6 @@ the fields are named by exactly those two axes. MUCF leaves the risk matrix's sc
 ("Välj den metod som passar er samverkan bäst"); the levels below are the app's own.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .csv_export import safe_text as csv_cell
 from .models import Event, Risk, Stakeholder
 
 SCALE = (1, 2, 3, 4, 5)
@@ -474,24 +473,10 @@ def close_risk(risk, *, user):
 
 # CSV -------------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def _csv(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The header and rows with every cell guarded (for csv_export.response)."""
+    return [csv_cell(h) for h in header], [[csv_cell(value) for value in row] for row in rows]
 
 
 def csv_filename(prefix, collaboration):
