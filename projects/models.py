@@ -137,6 +137,11 @@ class Collaboration(models.Model):
         help_text="A new period is a new row linked to the one before, which is archived unchanged.",
     )
     archived = models.BooleanField(_("arkiverad"), default=False)
+    require_mfa = models.BooleanField(
+        _("kräv tvåstegsinloggning"),
+        default=False,
+        help_text=_("Alla medlemmar måste logga in med en engångskod från en app (TOTP) för att öppna samverkan."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("skapad av"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -362,6 +367,9 @@ class Event(models.Model):
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(
+        max_length=150, blank=True, help_text="The actor's name when the event happened; kept on decision events."
+    )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     subject = models.CharField(max_length=300, blank=True, help_text="What the event is about, as shown.")
     detail = models.CharField(max_length=500, blank=True)
@@ -381,6 +389,7 @@ class Event(models.Model):
         return cls.objects.create(
             collaboration=collaboration,
             actor=actor if actor and actor.is_authenticated else None,
+            actor_name=actor.get_full_name()[:150] if actor and actor.is_authenticated else "",
             kind=kind,
             subject=str(subject)[:300],
             detail=str(detail)[:500],
@@ -631,6 +640,9 @@ class Decision(models.Model):
     reference = models.CharField(_("beslutsreferens"), max_length=200)
     comment = models.TextField(_("kommentar"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Who recorded it, as named then: a decision is a public record."
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1071,6 +1083,9 @@ class LoggedDecision(models.Model):
     decided_by = models.CharField(_("beslutat av"), max_length=300)
     mandate = models.CharField(_("mandat"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Who recorded it, as named then: a decision is a public record."
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from samverkan import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("halsa/", health.health, name="health"),
     path("konto/profil/", include("accounts.urls")),
+    path("", include("accounts.urls_personal_data")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("guider/", include("guides.urls")),
