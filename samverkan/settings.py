@@ -6,11 +6,16 @@ that ``manage.py check --deploy`` asks for.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.sso import socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samverkan.middleware.SecurityHeadersMiddleware",  # Permissions-Policy; X-Frame-Options on early errors
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,15 +158,25 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"  # a new password lifts login lockouts; "log out everywhere"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory" if PRODUCTION else "optional")
 ACCOUNT_UNIQUE_EMAIL = True
+# A password change keeps the session it was made in and ends every other one: allauth keeps the current
+# session's auth hash up to date, and Django refuses the other sessions, whose hash no longer matches.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samverkan] "
+# Rate limits (allauth counts them in the cache, per app server). Failed logins are limited per client IP
+# only: allauth's default also has a per-account limit ("5/5m/key"), which counts failures for an e-mail
+# address from every address at once, so anyone could lock a real person out everywhere by typing wrong
+# passwords for them. Lockout per account is django-axes' job instead, for the combination of account and
+# IP (below). The per-IP limits are loose on purpose: a municipality often puts hundreds of officials
+# behind one NAT address, and they all log in around eight in the morning; the limits stop one address
+# from spraying passwords over many accounts, not ordinary typing mistakes.
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated here so that a reviewer sees them.
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "300/m/ip",
+    "login_failed": "30/m/ip,300/h/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
@@ -168,6 +184,44 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# Lockout (django-axes): five failed logins for one e-mail address from one IP address lock that
+# combination for 15 minutes; the same person from another address, and other people from the same
+# address, can still log in. A successful login or a password reset (accounts.adapters) clears the count.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every app server, unlike a local cache
+AXES_USERNAME_CALLABLE = "accounts.adapters.axes_username"  # allauth posts the e-mail as "login"
+AXES_CLIENT_IP_CALLABLE = "accounts.adapters.client_ip"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_LOCKOUT_CALLABLE = "accounts.adapters.lockout_response"  # the template, with the wait in minutes
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind a reverse proxy or load balancer, the number of proxies that append to X-Forwarded-For:
+# the client's address is then taken from that header (allauth's rate limits, the lockout, the list of
+# logged-in devices). 0, the default, ignores the header, which anyone can send.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Single sign-on (OpenID Connect, optional): configured only from the environment, see samverkan/sso.py and
+# docs/login-security.md. Without OIDC_SERVER_URL there is no provider and no button on the login page.
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(os.environ)
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # only ever for a verified e-mail (see sso.py)
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Sessions: logged out after SESSION_IDLE_MINUTES without activity and SESSION_MAX_HOURS after logging in,
+# whatever happens in between (accounts.middleware.SessionLifetimeMiddleware). The cookie lives as long.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "60"))
+SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+# The list of logged-in devices shows when each was last used: the session middleware records it at most
+# once a minute, so allauth's own tracking (a database write on every request) stays off.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Internationalisation: Swedish first, English second. Interface strings are written in
 # Swedish (the users' language) and translated to English in locale/en.
@@ -213,6 +267,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Invitations
 INVITATION_VALID_DAYS = 7
 
+# Two-factor login (allauth.mfa): a six-digit code from an authenticator app (TOTP), with one-time
+# recovery codes for a lost phone. Optional for everyone; a coordinator can require it for a
+# collaboration (projects/security.py). WebAuthn (security keys, passkeys) is left out for now:
+# allauth's WebAuthn pages run their own scripts and need a secure origin and browser support we would
+# have to test on every device municipal staff use; an authenticator app is what they already know.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Samverkan"  # the name the authenticator app shows next to the code
+MFA_TOTP_PERIOD = 30  # what every authenticator app assumes; others are ignored by some apps
+MFA_TOTP_DIGITS = 6
+# No time steps either side: allauth remembers a used code (in the cache) for one period only, so a
+# tolerance of 1 would let a code be replayed in the next minute. CACHE_URL must be shared by every app
+# server for that memory to hold across servers.
+MFA_TOTP_TOLERANCE = 0
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODE_DIGITS = 8
+# Adding or removing the authenticator asks for the password again (allauth's default, stated).
+MFA_REAUTHENTICATION_REQUIRED = True
+# No "trust this browser": a login that skips the code would not count as two-factor for a
+# collaboration that requires it, and a shared office computer would stay trusted for weeks.
+MFA_TRUST_ENABLED = False
+# Wrong codes per account (projects.security_forms): allauth counts them only under the per-IP
+# "login_failed" limits above. Only someone who has the password can spend these.
+MFA_RATE_LIMITS = {"code_failed": "5/5m/key,20/h/key"}
+MFA_FORMS = {
+    "authenticate": "projects.security_forms.AuthenticateForm",
+    "reauthenticate": "projects.security_forms.ReauthenticateForm",
+}
+
 # Background work (the backport of Django 6's tasks). Development and tests run tasks at once;
 # production sets TASK_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
@@ -223,14 +305,40 @@ PDF_BACKGROUND_CHARS = int(env("PDF_BACKGROUND_CHARS", "100000"))
 # How often an open checklist page asks for other people's changes (seconds).
 CHECKLIST_POLL_SECONDS = int(env("CHECKLIST_POLL_SECONDS", "10"))
 
+# Cache: local memory, one per process, unless CACHE_URL names a cache shared by every process and app
+# server (docs/deployment.md, "Growing past one machine"): allauth counts its rate limits and remembers
+# used two-factor codes in the cache. redis://host:6379/0 (needs the `redis` Python package) or
+# dbcache://<table> (a table in PostgreSQL, made by `manage.py createcachetable`).
+CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("dbcache://") and CACHE_URL.removeprefix("dbcache://").isidentifier():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_URL.removeprefix("dbcache://"),
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be redis://host:port/db, rediss://…, unix://… or dbcache://table.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Security headers (always on) and the production-only transport settings.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (no Django setting): samverkan.middleware.SecurityHeadersMiddleware sends it, right
+# after SecurityMiddleware so that every response carries it, error pages made by other middleware too.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]  # load balancers probe the health check over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -244,6 +352,36 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SAMVERKAN_ENV=production.")
 
+# Content Security Policy (django-csp 4). Every script and style is a file under static/: no inline
+# script, style or event handler, no eval (htmx is told so by <meta name="htmx-config"> in
+# templates/base.html), no nonces. Django's admin and allauth's pages work under it too.
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only, for a cautious
+# roll-out: the browser reports what it would block (console, and CSP_REPORT_URI when set) and blocks
+# nothing. The single sign-on login form posts to allauth, which redirects to the identity provider:
+# browsers apply form-action to that redirect, so the provider's origin is allowed as a form target.
+csp_form_action = [SELF]
+if env("OIDC_SERVER_URL"):  # checked by samverkan.sso above: an http(s) URL
+    csp_form_action.append("{0.scheme}://{0.netloc}".format(urlsplit(env("OIDC_SERVER_URL").strip())))
+csp_policy = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the two-factor QR code (allauth draws it as a data: URI)
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": csp_form_action,
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    }
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policy
+else:
+    CONTENT_SECURITY_POLICY = csp_policy
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -254,3 +392,10 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step otherwise
     },
 }
+
+# Personal data (issue 8): who is responsible for the personal data (shown on the privacy page), and
+# how long what is kept only for a while is kept (`manage.py purge_personal_data` deletes it; the
+# privacy page states the same periods: accounts.personal_data.retention).
+PRIVACY_CONTROLLER = env("PRIVACY_CONTROLLER", "")
+LOGIN_RECORDS_DAYS = int(env("LOGIN_RECORDS_DAYS", "90"))
+ENDED_INVITATIONS_DAYS = int(env("ENDED_INVITATIONS_DAYS", "90"))
