@@ -7,15 +7,22 @@ Two questions, as Wagtail's permission policies put them:
 
 Views never look at roles themselves; they go through :func:`collaboration_required`, which
 loads the collaboration, answers 404 to anybody who is not a member (an outsider must not learn
-that it exists) and 403 to a member whose role does not allow the action.
+that it exists), sends a member who lacks the two-factor login the collaboration requires to a
+page that says so (projects/security.py), and answers 403 to a member whose role does not allow
+the action.
 """
 
 from enum import StrEnum
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
+from . import security
 from .models import Collaboration, Membership, Organisation, Role
 
 
@@ -118,6 +125,8 @@ def collaboration_required(action=Action.VIEW, *, allow_archived=False):
                 raise Http404
             collaboration = membership.collaboration
             policy.remember(request.user, membership)
+            if security.shut_out(request, collaboration):
+                return _mfa_required_response(request, collaboration)
             if not policy.user_has_permission(request.user, action, collaboration, ignore_archived=allow_archived):
                 raise PermissionDenied
             request.collaboration = collaboration
@@ -127,6 +136,32 @@ def collaboration_required(action=Action.VIEW, *, allow_archived=False):
         return wrapper
 
     return decorator
+
+
+def _mfa_required_response(request, collaboration):
+    """Not the collaboration: the page that says it requires two-factor login. Text in a refused
+    POST is kept and shown there; an HTMX request navigates (HX-Redirect) instead of swapping."""
+    if request.method == "POST":
+        security.keep_unsaved(request, collaboration)
+    if getattr(request, "htmx", False):
+        back = _same_site_path(request, request.htmx.current_url)  # the page, not the fragment
+    elif request.method == "GET":
+        back = request.get_full_path()
+    else:
+        back = _same_site_path(request, request.headers.get("referer"))
+    url = reverse("projects:mfa_required", args=[collaboration.pk])
+    if back:
+        url = f"{url}?{urlencode({'next': back})}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def _same_site_path(request, url):
+    if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return ""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def can_edit_answer(user, collaboration, party=None) -> bool:

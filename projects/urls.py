@@ -102,6 +102,7 @@ urlpatterns = [
     path("samverkan/<int:pk>/", include("projects.urls_stakeholders")),
     path("samverkan/<int:pk>/", include("projects.urls_goals")),
     path("samverkan/<int:pk>/", include("projects.urls_meetings")),
+    path("samverkan/<int:pk>/", include("projects.urls_security")),
     path("", include("projects.urls_evaluation")),
     path("inbjudan/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisationer/", views.organisation_list, name="organisation_list"),
