@@ -304,6 +304,7 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
         reference=reference,
         comment=comment,
         recorded_by=user,
+        recorded_by_name=user.get_full_name()[:150],
     )
     collaboration = agreement.collaboration
     Event.record(

@@ -275,6 +275,7 @@ def record_decision(collaboration, *, user, text, decided_on, decided_by, mandat
         decided_by=decided_by,
         mandate=mandate,
         recorded_by=user,
+        recorded_by_name=user.get_full_name()[:150],
     )
     where = meeting.title if meeting else _("beslut med kort varsel av %(who)s") % {"who": decided_by}
     Event.record(collaboration, user, Event.Kind.DECISION_RECORDED, _short(text), _short(where, 200))

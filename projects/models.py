@@ -395,6 +395,15 @@ class Event(models.Model):
             detail=str(detail)[:500],
         )
 
+    def shown_actor_name(self):
+        """Who did it, as the activity list shows it: the name as it was on the decision kinds (a
+        record, kept when an account is deleted), the person's name as it is now otherwise."""
+        from accounts.personal_data import DECISION_KINDS
+
+        if self.kind in DECISION_KINDS and self.actor_name:
+            return self.actor_name
+        return self.actor.get_full_name() if self.actor_id else ""
+
 
 # Checklists ----------------------------------------------------------------------------------
 
