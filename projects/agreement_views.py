@@ -318,12 +318,13 @@ def agreement_record(request, collaboration):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 @collaboration_required(Action.VIEW)
 def agreement_pdf(request, collaboration):
     """The current draft, or a frozen version (?version=N). A decided version's PDF is made once
     and kept; drafts are rendered on demand. A large agreement is rendered in the background while
-    a page shows how it goes."""
+    a page shows how it goes: a GET shows a button, its POST starts the rendering (no state change on
+    GET)."""
     agreement = _agreement(collaboration)
     if agreement is None:
         return _to_agreement(request, collaboration)
@@ -341,6 +342,12 @@ def agreement_pdf(request, collaboration):
         name = f"{slugify(agreement.title)[:60]}-utkast.pdf"
         content = agreements.snapshot(agreement)
     if sum(len(section["text"]) for section in content["sections"]) > settings.PDF_BACKGROUND_CHARS:
+        if request.method != "POST":
+            return render(
+                request,
+                "projects/agreement_pdf_large.html",
+                {"collaboration": collaboration, "agreement": agreement, "version": version, "filename": name},
+            )
         export = PdfExport.objects.create(
             agreement=agreement, version=version, filename=name, requested_by=request.user
         )

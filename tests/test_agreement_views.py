@@ -226,9 +226,13 @@ def test_a_large_agreement_renders_in_the_background(client, setup, settings):
     collaboration, _users, agreement = setup
     settings.PDF_BACKGROUND_CHARS = 100
     agreement.sections.update(text="Ett långt avsnitt. " * 10)
-    response = client.get(url("agreement_pdf", collaboration))
-    assert response.status_code == 302 and "/export/" in response.url
     from projects.models import PdfExport
+
+    page = client.get(url("agreement_pdf", collaboration))  # a GET changes nothing: it offers a button
+    assert page.status_code == 200 and not PdfExport.objects.exists()
+    assert 'method="post"' in page.content.decode()
+    response = client.post(url("agreement_pdf", collaboration))
+    assert response.status_code == 302 and "/export/" in response.url
     from projects.tasks import render_export
 
     export = PdfExport.objects.get()

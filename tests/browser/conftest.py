@@ -2,6 +2,10 @@
 
 Run: ``.venv/bin/python -m pytest tests/browser`` (or ``-m browser``). Screenshots of every page are
 written to ``test-artifacts/screenshots/<name>-<width>.png`` so that a person can look at them.
+
+Every page opened through ``new_page`` (and the twin that ``check_page`` opens for a no-JavaScript
+page) records Content Security Policy violations: ``check_page`` fails on any, and so does the end
+of every test that opened pages, whichever page of the test caused it.
 """
 
 import os
@@ -69,20 +73,64 @@ def browser():
     playwright.stop()
 
 
+# Runs in every document before its own scripts: each `securitypolicyviolation` (the browser blocked,
+# or in report-only mode would block, a script, style, image, form target …) is kept in window.__csp
+# and handed to Python through the binding, so that one on a page the test left is not lost.
+_CSP_WATCH_JS = """(() => {
+  window.__csp = [];
+  document.addEventListener("securitypolicyviolation", (e) => {
+    const v = {directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI,
+               source: e.sourceFile, line: e.lineNumber, sample: e.sample, page: document.location.href};
+    window.__csp.push(v);
+    if (window.__samverkanCsp) window.__samverkanCsp(v);
+  });
+})();"""
+
+
+def watch_csp(context):
+    """Record the Content Security Policy violations of every page of the context in context.csp_violations."""
+    context.csp_violations = []
+    context.expose_binding("__samverkanCsp", lambda source, violation: context.csp_violations.append(violation))
+    context.add_init_script(_CSP_WATCH_JS)
+    return context
+
+
+def _describe_csp(violations):
+    return "\n".join(
+        f"- {v['directive']} blocked {v['blocked'] or '(inline)'} on {v['page']}"
+        f" ({v['source'] or ''}:{v['line'] or ''} {v['sample'] or ''})".rstrip()
+        for v in violations
+    )
+
+
+def check_csp(page, label):
+    """Fail on any Content Security Policy violation in the page's context so far (this page's own,
+    read from the page itself, and those of the pages before it)."""
+    here = page.evaluate("() => window.__csp || []")
+    seen = list(getattr(page.context, "csp_violations", []))
+    violations = seen + [v for v in here if v not in seen]
+    assert not violations, f"Content Security Policy violations up to {label} ({page.url}):\n" + _describe_csp(
+        violations
+    )
+
+
 @pytest.fixture
 def new_page(browser):
-    """Open pages in fresh browser contexts (a context is one person: its own cookies)."""
+    """Open pages in fresh browser contexts (a context is one person: its own cookies). Content
+    Security Policy violations on any of them fail the test."""
     contexts = []
 
     def open_page(viewport="desktop"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="sv-SE")
+        context = watch_csp(browser.new_context(viewport=VIEWPORTS[viewport], locale="sv-SE"))
         context.set_default_timeout(5_000)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
+    violations = [v for context in contexts for v in context.csp_violations]
     for context in contexts:
         context.close()
+    assert not violations, "Content Security Policy violations in this test:\n" + _describe_csp(violations)
 
 
 @pytest.fixture
@@ -150,22 +198,27 @@ def _javascript_enabled(context):
 
 
 def check_page(page, name):
-    """Screenshot the page and check it with axe and for sideways scrolling, at the current viewport size.
+    """Screenshot the page and check it for Content Security Policy violations, with axe and for
+    sideways scrolling, at the current viewport size.
 
     axe runs as script in the page, which a context without JavaScript refuses (the call never
     returns): there the same URL is opened, with the same cookies, in a context with JavaScript."""
     label = f"{name} at {page.viewport_size['width']}px"
     screenshot(page, name)
     if _javascript_enabled(page.context):
+        check_csp(page, label)
         check_axe(page, label)
         check_no_horizontal_scroll(page, label)
         return
-    context = page.context.browser.new_context(
-        viewport=page.viewport_size, locale="sv-SE", storage_state=page.context.storage_state()
+    context = watch_csp(
+        page.context.browser.new_context(
+            viewport=page.viewport_size, locale="sv-SE", storage_state=page.context.storage_state()
+        )
     )
     try:
         twin = context.new_page()
         twin.goto(page.url)
+        check_csp(twin, f"{label} (no-JS page, opened with JavaScript)")
         check_axe(twin, f"{label} (no-JS page, checked with JavaScript)")
         check_no_horizontal_scroll(twin, label)
     finally:
