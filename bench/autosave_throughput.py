@@ -28,33 +28,45 @@ Everything stays on 127.0.0.1 and the script stops by itself (about a minute wit
 """
 
 import argparse
-import contextlib
-import ctypes
 import http.client
 import math
 import os
 import platform
 import re
-import shutil
 import signal
-import socket
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import warnings
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samverkan_bench"
+if __package__ in (None, ""):  # run as a script: bench/ is importable from the checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    DEFAULT_DATABASE_URL,
+    HOST,
+    Abort,
+    Connection,
+    CpuMeter,
+    People,
+    Stats,
+    collaboration_with_questions,
+    create_database,
+    drop_database,
+    install_signals,
+    log_tail,
+    make_session,
+    migrate_and_load_guides,
+    setup_django,
+    start_gunicorn,
+    stop_gunicorn,
+)
+
 GOAL = 0.5
 ENDPOINTS = {"bare": "bare", "bare_session": "bare+session", "autosave": "autosave"}
 # A typical answer, a few sentences long; every save appends a counter so the text always changes.
@@ -65,78 +77,6 @@ ANSWER_TEXT = (
 )
 VERSION_RE = r'name="{key}-version" value="(\d+)"'
 THEIRS_RE = re.compile(rb'data-version="(\d+)"')
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class Abort(Exception):
-    """The run cannot go on; the message says why."""
-
-
-# The scratch database --------------------------------------------------------------------------
-
-
-@dataclass
-class Database:
-    url: str
-    vendor: str  # "postgresql" or "sqlite"
-    label: str
-    name: str
-    admin: dict | None = None  # psycopg connection arguments for the maintenance database
-    tmpdir: str | None = None
-
-
-def _pg_admin(url):
-    parts = urlsplit(url)
-    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
-        raise Abort(f"the benchmark only talks to loopback; {parts.hostname} is not")
-    admin = {
-        "host": parts.hostname,
-        "port": parts.port or 5432,
-        "user": unquote(parts.username) if parts.username else None,
-        "password": unquote(parts.password) if parts.password else None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    return {key: value for key, value in admin.items() if value is not None}
-
-
-def create_database(args):
-    if args.sqlite:
-        tmpdir = tempfile.mkdtemp(prefix="samverkan-bench-")
-        path = Path(tmpdir) / "bench.sqlite3"
-        label = f"SQLite {sqlite3.sqlite_version}, temporary file, WAL, a new connection per request (CONN_MAX_AGE 0)"
-        return Database(url=f"sqlite:///{path}", vendor="sqlite", label=label, name=str(path), tmpdir=tmpdir)
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(args.database_url).path.lstrip("/")
-    if "bench" not in name:
-        raise Abort(f"the database is dropped and recreated, so its name must contain 'bench' (got {name!r})")
-    admin = _pg_admin(args.database_url)
-    try:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            server = conn.execute("SHOW server_version").fetchone()[0]
-    except psycopg.OperationalError as exc:
-        raise Abort(f"PostgreSQL at {admin['host']}:{admin['port']}: {exc}".strip()) from exc
-    conn_max_age = os.environ.get("DB_CONN_MAX_AGE", "60")
-    label = (
-        f"PostgreSQL {server.split()[0]}, scratch database {name} on {admin['host']}:{admin['port']}, "
-        f"persistent connections (CONN_MAX_AGE {conn_max_age})"
-    )
-    return Database(url=args.database_url, vendor="postgresql", label=label, name=name, admin=admin)
-
-
-def drop_database(db):
-    if db.tmpdir:
-        shutil.rmtree(db.tmpdir, ignore_errors=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(**db.admin) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db.name)))
 
 
 # The data: users, a collaboration, sessions ----------------------------------------------------
@@ -152,70 +92,24 @@ class Slot:
     key: str  # the form prefix of the answer, "<item pk>-j"
 
 
-def setup_django(db):
-    warnings.filterwarnings("ignore", "No directory at", UserWarning)  # whitenoise: no collectstatic here
-    os.environ["DATABASE_URL"] = db.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
-    os.environ["SAMVERKAN_ENV"] = "development"  # production would redirect plain http to https
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def prepare_data(count):
     """Migrate, load the guides and create ``count`` slots, each on its own joint question."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.core.management import call_command
     from django.urls import reverse
 
-    from guides import loader
-    from guides.models import Item
-    from projects import actions
-    from projects.checklists import ensure_default_sections, ordered_sections
     from projects.models import Membership, Organisation, Role, Sector
 
-    call_command("migrate", interactive=False, verbosity=0)
-    loader.load()
-    session_store = import_module(settings.SESSION_ENGINE).SessionStore
-    users = iter(range(1, 10_000))
-
-    def make_user(name):
-        # No password: hashing one costs a quarter of a second and nobody logs in with it.
-        return get_user_model().objects.create_user(
-            email=f"bench{next(users)}@bench.example", password=None, full_name=name
-        )
-
-    def make_session(user):
-        session = session_store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        return session.session_key
+    migrate_and_load_guides()
+    people = People()  # no password: nobody logs in with it
+    make_user = people.user
 
     kommun = Organisation.objects.create(name="Benchkommun", sector=Sector.KOMMUN)
     forening = Organisation.objects.create(name="Föreningen Bench", sector=Sector.IDEELL_FORENING)
     slots = []
     while len(slots) < count:
         coordinator = make_user("Samordnare Bench")
-        collaboration = actions.create_collaboration(
-            user=coordinator, organisation=kommun, title=f"Benchsamverkan {len(slots) + 1}"
+        collaboration, parties, questions = collaboration_with_questions(
+            coordinator, kommun, forening, f"Benchsamverkan {len(slots) + 1}"
         )
-        parties = [
-            collaboration.parties.get(),
-            actions.add_party(collaboration, user=coordinator, organisation=forening),
-        ]
-        ensure_default_sections(collaboration, coordinator)
-        questions = [
-            (cs, item)
-            for cs in ordered_sections(collaboration)
-            if not cs.per_party
-            for item in Item.objects.current().filter(section_id=cs.section_id, kind=Item.Kind.QUESTION).order_by("pk")
-        ]
         if not questions:
             raise Abort("the default checklist sections have no joint questions; are the guides loaded?")
         for cs, item in questions[: count - len(slots)]:
@@ -268,17 +162,6 @@ def count_queries(slot):
 
 
 # The client --------------------------------------------------------------------------------------
-
-
-class Connection(http.client.HTTPConnection):
-    """Counts the TCP connections it opens (gunicorn's sync workers close one after every response;
-    http.client then opens the next one by itself)."""
-
-    connects = 0
-
-    def connect(self):
-        self.connects += 1
-        super().connect()
 
 
 class VirtualUser:
@@ -356,99 +239,7 @@ class VirtualUser:
         return None if saved else "not saved"
 
 
-# CPU accounting from /proc -----------------------------------------------------------------------
-
-
-def _cpu_seconds(pid):
-    """User plus system CPU seconds of a process, or None when it is gone or not visible."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _parent(pid):
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-class CpuMeter:
-    """CPU seconds used by the gunicorn master and workers, the PostgreSQL backends serving the
-    benchmark database, and this process (the client)."""
-
-    def __init__(self, gunicorn_pid, db):
-        self.gunicorn_pid = gunicorn_pid
-        self.db = db
-        self.monitor = None
-        if db.vendor == "postgresql":
-            import psycopg
-
-            self.monitor = psycopg.connect(**db.admin)
-
-    def _db_pids(self):
-        if self.monitor is None:
-            return []
-        rows = self.monitor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.db.name]
-        )
-        return [row[0] for row in rows]
-
-    def sample(self):
-        workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-        workers = [pid for pid in workers if _parent(pid) == self.gunicorn_pid]
-        server = sum(_cpu_seconds(pid) or 0.0 for pid in [self.gunicorn_pid, *workers])
-        backends = {pid: _cpu_seconds(pid) for pid in self._db_pids()}
-        return {"server": server, "db": backends, "client": time.process_time()}
-
-    @staticmethod
-    def difference(before, after):
-        db = None
-        if after["db"] and all(value is not None for value in after["db"].values()):
-            db = sum(value - (before["db"].get(pid) or 0.0) for pid, value in after["db"].items())
-        return {"server": after["server"] - before["server"], "db": db, "client": after["client"] - before["client"]}
-
-    def close(self):
-        if self.monitor is not None:
-            self.monitor.close()
-
-
 # The load ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Stats:
-    latencies: list = field(default_factory=list)
-    errors: Counter = field(default_factory=Counter)
-    elapsed: float = 0.0
-    planned: float = 0.0
-    connects: int = 0
-    cpu: dict = field(default_factory=lambda: {"server": 0.0, "db": 0.0, "client": 0.0})
-
-    @property
-    def requests(self):
-        return len(self.latencies) + sum(self.errors.values())
-
-    @property
-    def rate(self):
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-    def merge(self, other):
-        self.latencies += other.latencies
-        self.errors.update(other.errors)
-        self.elapsed += other.elapsed
-        self.connects += other.connects
-        for name, seconds in other.cpu.items():
-            self.cpu[name] = None if seconds is None or self.cpu[name] is None else self.cpu[name] + seconds
-
-    def percentile(self, share):
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def run_phase(vus, endpoint, duration, stop, meter=None):
@@ -493,69 +284,6 @@ def run_phase(vus, endpoint, duration, stop, meter=None):
     if meter:
         total.cpu = CpuMeter.difference(before, after)
     return total
-
-
-# gunicorn ----------------------------------------------------------------------------------------
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent():
-    """In the child before exec: SIGTERM when the benchmark process dies, however it dies."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def start_gunicorn(args, log):
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "samverkan.wsgi:application",
-        "--bind", f"{HOST}:{port}", "--workers", str(args.workers), "--chdir", str(ROOT),
-        "--error-logfile", "-", "--log-level", "warning", "--graceful-timeout", "5",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        env=os.environ.copy(),
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,  # safe: no threads are running yet
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise Abort(f"gunicorn exited with {process.returncode} before it was ready")
-        conn = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            conn.request("GET", "/bench/bare/")
-            if conn.getresponse().status == 200:
-                return process, port
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-        if time.monotonic() > deadline:
-            raise Abort("gunicorn did not answer within 30 s")
-        time.sleep(0.1)
-
-
-def stop_gunicorn(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-    # The master is gone or stuck: its session (master and workers, all ours) is killed.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 # The report --------------------------------------------------------------------------------------
@@ -701,26 +429,15 @@ def parse_args(argv=None):
     return args
 
 
-def _raise_exit(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-def _raise_time_limit(signum, frame):
-    raise Abort("the run took longer than its time limit and was stopped")
-
-
 def main(argv=None):
     args = parse_args(argv)
     started = datetime.now(UTC)
     load_before = os.getloadavg()[0]
-    signal.signal(signal.SIGTERM, _raise_exit)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started in the background
-    signal.signal(signal.SIGALRM, _raise_time_limit)
-    signal.alarm(int(120 + 4 * args.duration + 3 * args.warmup))  # a safety net, well above a normal run
+    install_signals(120 + 4 * args.duration + 3 * args.warmup)  # a safety net, well above a normal run
     db = process = meter = log = None
     stop = threading.Event()
     try:
-        db = create_database(args)
+        db = create_database(args.database_url, sqlite=args.sqlite)
         print(f"database   {db.label}", flush=True)
         setup_django(db)
         clock = time.monotonic()
@@ -731,7 +448,7 @@ def main(argv=None):
         connections.close_all()
         print(f"setup      migrated, guides loaded, {len(slots)} users ({time.monotonic() - clock:.0f} s)", flush=True)
         log = tempfile.NamedTemporaryFile(mode="w+", prefix="samverkan-bench-gunicorn-", suffix=".log")  # noqa: SIM115
-        process, port = start_gunicorn(args, log)
+        process, port = start_gunicorn(log, workers=args.workers)
         print(f"server     gunicorn pid {process.pid} on {HOST}:{port}, {args.workers} workers", flush=True)
         vus = [VirtualUser(slot, port, args.timeout) for slot in slots]
         for vu in vus:
@@ -755,15 +472,13 @@ def main(argv=None):
         ratio = report(args, db, port, rounds, queries, started, load_before)
         errors = sum(sum(r[endpoint].errors.values()) for r in rounds for endpoint in ENDPOINTS)
         if errors:
-            log.seek(0)
-            print("\ngunicorn's log (last lines):\n" + "".join(log.readlines()[-20:]), file=sys.stderr)
+            print("\ngunicorn's log (last lines):\n" + log_tail(log), file=sys.stderr)
             return 1
         return 2 if args.check and ratio < GOAL else 0
     except Abort as exc:
         print(f"benchmark stopped: {exc}", file=sys.stderr)
         if log is not None:
-            log.seek(0)
-            print("gunicorn's log (last lines):\n" + "".join(log.readlines()[-20:]), file=sys.stderr)
+            print("gunicorn's log (last lines):\n" + log_tail(log), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("benchmark interrupted", file=sys.stderr)
@@ -776,10 +491,6 @@ def main(argv=None):
         if process is not None:
             stop_gunicorn(process)
         if db is not None and not args.keep_database:
-            if "django" in sys.modules:
-                from django.db import connections
-
-                connections.close_all()
             drop_database(db)
         if log is not None:
             log.close()

@@ -689,4 +689,9 @@ class Loader:
 
 
 def load(base=None) -> Report:
-    return Loader(base).load()
+    from .cache import invalidate
+
+    try:
+        return Loader(base).load()
+    finally:
+        invalidate()  # the loader writes in bulk (no signals): what the pages cached is stale now

@@ -1,12 +1,14 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from . import search as guide_search
+from .cache import cached
 from .models import (
     AgreementTemplate,
     CollaborationForm,
@@ -44,10 +46,16 @@ def _lists(*slugs):
 @login_required
 @require_GET
 def library(request):
-    guides = Guide.objects.current().annotate(
-        questions=Count(
-            "sections__items", filter=Q(sections__items__kind=Item.Kind.QUESTION, sections__items__retired=False)
-        )
+    guides = cached(
+        "library",
+        lambda: list(
+            Guide.objects.current().annotate(
+                questions=Count(
+                    "sections__items",
+                    filter=Q(sections__items__kind=Item.Kind.QUESTION, sections__items__retired=False),
+                )
+            )
+        ),
     )
     return render(request, "guides/library.html", {"guides": guides})
 
@@ -211,7 +219,7 @@ def templates(request):
 @require_GET
 def search(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[: guide_search.MAX_QUERY]
-    hits = guide_search.search(query)
+    hits = cached("search", lambda: guide_search.search(query), connection.vendor, query)
     context = {"query": query, "hits": hits}
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "guides/search.html#search-results", context)

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guides import cache as guide_cache
 from guides.models import Item
 
 from . import checklists
@@ -206,17 +207,23 @@ def _continue_at(request, collaboration, sections, progress):
 
 def _stepper_context(request, collaboration, cs, pending=None):
     parties = list(collaboration.parties.select_related("organisation"))
-    items = list(cs.section.items.current().select_related("principle"))
+    items = guide_cache.cached(
+        "section-items", lambda: list(cs.section.items.current().select_related("principle")), cs.section_id
+    )
     questions = [item for item in items if item.kind == Item.Kind.QUESTION]
     sections = list(checklists.ordered_sections(collaboration))
     index = next((i for i, s in enumerate(sections) if s.pk == cs.pk), 0)
     progress = checklists.progress(collaboration, sections, parties)
     phase_principles = []
     if cs.section.parent_id:
-        phase_principles = list(
-            Item.objects.current()
-            .filter(section_id=cs.section.parent_id, kind=Item.Kind.PRINCIPLE)
-            .select_related("principle")
+        phase_principles = guide_cache.cached(
+            "section-principles",
+            lambda: list(
+                Item.objects.current()
+                .filter(section_id=cs.section.parent_id, kind=Item.Kind.PRINCIPLE)
+                .select_related("principle")
+            ),
+            cs.section.parent_id,
         )
     principles = [i for i in items if i.kind == Item.Kind.PRINCIPLE] + phase_principles
     # The collaboration's own formulation of each principle (one query, only when there are any).
