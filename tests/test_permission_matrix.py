@@ -1,24 +1,46 @@
-"""Every URL of the app × anonymous, outsider, reader, editor, coordinator.
+"""Every URL of the URLconf × anonymous, outsider, reader, editor, coordinator.
 
-The matrix is checked against the URLconf: a URL without an entry fails
-``test_every_url_is_in_the_matrix``, so a new view cannot ship without its permission test.
+The matrix is checked against the URLconf: a URL without a case (or an entry in ``EXEMPT``, with the
+reason) fails ``test_every_url_is_in_the_matrix``, so a new view cannot ship without its permission test.
+That includes the libraries' URLs (allauth, the admin, the language switch: tests/cases_third_party.py).
+
+The cases: ``CORE`` below, and ``CASES`` of every ``tests/cases_*.py``, merged automatically (a URL
+with cases in two modules fails ``test_no_url_has_two_cases``).
+
+Speed: the context (a collaboration with its people, checklists, answers, an agreement with revisions
+…) is built once per module inside a transaction (``matrix_world`` in tests/conftest.py); each URL's
+test works in its own savepoint on a copy of it, and each role's request runs in a savepoint of its
+own that is rolled back, so a coordinator's POST does not change what the next role sees.
 """
 
+import importlib
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from projects.models import Invitation, Role, Sector
-from tests import (
-    cases_evaluation,
-    cases_form_choice,
-    cases_goals,
-    cases_meetings,
-    cases_phases,
-    cases_principles,
-    cases_stakeholders,
-)
 from tests.factories import make_organisation, make_user
-from tests.matrix import EDIT, LOGIN, MANAGE, MEMBERS_VIEW, OK, ROLES, THIRD_PARTY_PREFIXES, Case, everyone, pk
+from tests.matrix import (
+    ADMIN_LOGIN,
+    EDIT,
+    LOGIN,
+    MANAGE,
+    MEMBERS_VIEW,
+    OK,
+    ROLES,
+    Case,
+    everyone,
+    pk,
+    url_for,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +65,7 @@ def _section_not_taken(ctx):
     return sections_with_questions().exclude(pk__in=taken).first().pk
 
 
-MATRIX = {
+CORE = {
     "projects:dashboard": Case(expect=everyone(OK)),
     "projects:collaboration_create": Case(expect=everyone(OK)),
     "projects:overview": Case(kwargs=pk, expect=MEMBERS_VIEW),
@@ -181,28 +203,84 @@ MATRIX = {
     "guides:search": Case(data=lambda ctx: {"q": "mandat"}, expect=everyone(OK)),
     "about": Case(expect=dict.fromkeys(ROLES, OK)),
 }
-# Each feature keeps its cases beside its own tests.
-for cases in (cases_form_choice, cases_principles, cases_phases, cases_stakeholders, cases_goals, cases_meetings):
-    MATRIX |= cases.CASES
-MATRIX |= cases_evaluation.CASES
 
 
-def _url_names(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from _url_names(pattern, namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{prefix}{pattern.name}"
+def _merge_cases():
+    """CORE and the CASES of every tests/cases_*.py (sorted by file name), with the URLs defined twice."""
+    merged = dict(CORE)
+    source = dict.fromkeys(CORE, "test_permission_matrix.CORE")
+    twice = []
+    for path in sorted(Path(__file__).parent.glob("cases_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        for name, case in module.CASES.items():
+            if name in merged:
+                twice.append(f"{name}: {source[name]} and {path.stem}")
+                continue
+            merged[name] = case
+            source[name] = path.stem
+    return merged, source, twice
+
+
+MATRIX, CASE_SOURCE, DEFINED_TWICE = _merge_cases()
+
+# URLs of the URLconf that the matrix cannot request, with the reason. Checked for staleness:
+# an exemption for a URL that no longer exists, or that has a case, fails the completeness test.
+EXEMPT: dict[str, str] = {}
+
+
+def _coverage_problems(urls):
+    """What is wrong between the URLconf's URLs and MATRIX/EXEMPT, one line per kind of problem."""
+    checks = [
+        (
+            "URLs without a permission-matrix case (add one to a tests/cases_*.py, or to EXEMPT with the reason)",
+            urls - MATRIX.keys() - EXEMPT.keys(),
+        ),
+        ("Matrix cases for URLs that no longer exist", MATRIX.keys() - urls),
+        ("EXEMPT lists URLs that no longer exist", EXEMPT.keys() - urls),
+        ("EXEMPT lists URLs that have a case", EXEMPT.keys() & MATRIX.keys()),
+    ]
+    return [f"{what}: {sorted(keys)}" for what, keys in checks if keys]
 
 
 def test_every_url_is_in_the_matrix():
-    ours = {name for name in _url_names() if not name.startswith(THIRD_PARTY_PREFIXES)}
-    missing = ours - MATRIX.keys()
-    assert not missing, f"URLs without a permission-matrix entry: {sorted(missing)}"
-    stale = MATRIX.keys() - ours
-    assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+    problems = _coverage_problems(url_patterns().keys())
+    assert not problems, "\n".join(problems)
+
+
+def test_a_new_url_without_a_case_is_caught(settings):
+    """The completeness check sees a URL added anywhere in the URLconf, named or not."""
+    import sys
+    import types
+
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    urlconf = types.ModuleType("tests._matrix_urlconf_with_new_urls")
+    urlconf.urlpatterns = [
+        path("ny/", lambda request: HttpResponse(), name="brand_new"),
+        path("ny-utan-namn/", lambda request: HttpResponse()),
+        path("", include("samverkan.urls")),
+    ]
+    sys.modules[urlconf.__name__] = urlconf
+    settings.ROOT_URLCONF = urlconf.__name__
+    try:
+        problems = _coverage_problems(url_patterns().keys())
+    finally:
+        del sys.modules[urlconf.__name__]
+    assert problems == [
+        "URLs without a permission-matrix case (add one to a tests/cases_*.py, or to EXEMPT with the reason): "
+        "['brand_new', 'ny-utan-namn/']"
+    ]
+
+
+def test_no_url_has_two_cases():
+    assert not DEFINED_TWICE, "URLs with cases in two places (keep one): " + "; ".join(DEFINED_TWICE)
+
+
+def test_every_case_expects_something_of_every_role():
+    incomplete = {name: sorted(set(ROLES) - case.expect.keys()) for name, case in MATRIX.items()}
+    incomplete = {name: roles for name, roles in incomplete.items() if roles}
+    assert not incomplete, f"Cases without an expectation for these roles: {incomplete}"
 
 
 def _context(people):
@@ -272,25 +350,67 @@ def _context(people):
     }
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_permission(client, people, name, role):
-    case = MATRIX[name]
-    ctx = _context(people)
-    if role != "anonymous":
-        client.force_login(ctx["users"][role])
-    url = reverse(name, kwargs=case.kwargs(ctx))
-    response = getattr(client, case.method)(url, case.data(ctx))
-    expected = case.expect[role]
-    login_url = reverse("account_login")
-    if expected == LOGIN:
-        assert response.status_code == 302 and response.url.startswith(login_url), response
-    elif expected == OK:
-        assert response.status_code < 400, response
-        if response.status_code == 302:
-            assert not response.url.startswith(login_url)
+PATTERNS = url_patterns()
+
+
+def _client(ctx, role):
+    """A test client, logged in as the role (with the module's ready-made session when there is one)."""
+    client = Client()
+    if role == "anonymous":
+        return client
+    if "sessions" in ctx:
+        client.cookies[settings.SESSION_COOKIE_NAME] = ctx["sessions"][role]
     else:
-        assert response.status_code == expected, response
+        client.force_login(ctx["users"][role])
+    return client
+
+
+def _request(case, role, ctx, url, data):
+    """One role's request, in a savepoint that is rolled back (the role leaves nothing behind)."""
+    cache.clear()  # allauth counts its rate limits in the cache
+    with transaction.atomic():
+        client = _client(ctx, role)
+        response = getattr(client, case.method)(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def _unexpected(response, expected):
+    """What is wrong with the response, or None."""
+    login_url = reverse("account_login")
+    status, location = response.status_code, response.get("Location", "")
+    if expected == LOGIN:
+        ok = status == 302 and location.startswith(login_url)
+    elif expected == ADMIN_LOGIN:
+        ok = status == 302 and location.startswith(reverse("admin:login")) and not response.content
+    elif expected == OK:
+        ok = status < 400 and not (status in (301, 302) and location.startswith(login_url))
+    else:
+        ok = status == expected
+    return None if ok else f"expected {expected}, got {status} {location}".rstrip()
+
+
+def _prepare(name, ctx):
+    """The URL and the data of a case (their callables run once, before the roles)."""
+    case = MATRIX[name]
+    url = url_for(name, case.kwargs(ctx), PATTERNS)
+    return case, url, case.data(ctx)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission(matrix_ctx, name):
+    """Each role gets what the case expects (one context for the URL; every role's request rolled back)."""
+    case, url, data = _prepare(name, matrix_ctx)
+    failures = []
+    for role in ROLES:
+        try:
+            response = _request(case, role, matrix_ctx, url, data)
+        except Exception as exc:  # noqa: BLE001 - a view that raises is a failure of this role, reported with the others
+            failures.append(f"{role}: {case.method.upper()} {url} raised {exc!r}")
+            continue
+        if problem := _unexpected(response, case.expect[role]):
+            failures.append(f"{role}: {case.method.upper()} {url}: {problem}")
+    assert not failures, f"{name}:\n" + "\n".join(failures)
 
 
 HOSTILE_VALUES = [
@@ -306,7 +426,10 @@ HOSTILE_VALUES = [
     "None",
 ]
 PHASES = ["agendasattning", "formulering", "beslut", "genomforande", "uppfoljning", "omformulering"]
-FIELD_NAMES = [
+# Fields that no form class declares: read by views from request.POST/GET directly, added to forms in
+# their __init__, or posted by the pages' own scripts. FIELD_NAMES adds every declared form field and
+# every name a view reads with request.POST.get("…")/request.GET.get("…") (found in the source).
+HAND_KEPT_FIELDS = [
     "q",
     "sida",
     "since",
@@ -390,25 +513,106 @@ FIELD_NAMES = [
     *(f"{phase}-{field}" for phase in PHASES for field in ("planned", "actual", "note")),
 ]
 
+# The apps whose forms and views are swept, and the libraries whose forms the app serves.
+FORM_MODULES = (
+    "accounts.",
+    "projects.",
+    "guides.",
+    "samverkan.",
+    "allauth.account.",
+    "allauth.mfa.",
+    "allauth.socialaccount.",
+    "allauth.usersessions.",
+    "django.contrib.admin.forms",
+)
+APP_DIRS = ("accounts", "projects", "guides", "samverkan")
+_READ = re.compile(r"""request\.(POST|GET)\.get(?:list)?\(\s*["']([^"']+)["']""")
+
+
+def _form_fields():
+    """The field names of every Form class of the apps and of allauth (base_fields: declared and
+    model fields; fields a form adds in its __init__ are in HAND_KEPT_FIELDS)."""
+    from django import forms
+
+    PATTERNS  # noqa: B018 - the URLconf is loaded: every view is imported, and with it every form
+    names, seen, todo = set(), set(), [forms.BaseForm]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub in seen:
+                continue
+            seen.add(sub)
+            todo.append(sub)
+            module = sub.__module__
+            if module.startswith(FORM_MODULES) and (module.startswith("django.") or "admin" not in module.split(".")):
+                names |= set(getattr(sub, "base_fields", {}))
+    return names
+
+
+def _fields_read_in_views(method=("POST", "GET")):
+    """The names views read with request.POST.get("…") or request.GET.get("…") (and getlist)."""
+    root = Path(__file__).resolve().parents[1]
+    return {
+        name
+        for folder in APP_DIRS
+        for path in (root / folder).rglob("*.py")
+        if "migrations" not in path.parts
+        for read, name in _READ.findall(path.read_text(encoding="utf-8"))
+        if read in method
+    }
+
+
+FIELD_NAMES = sorted(set(HAND_KEPT_FIELDS) | _form_fields() | _fields_read_in_views())
+# No form is bound to request.GET: a GET reads only what views take from it by name (and the
+# libraries' "next"), so the sweep's GETs carry those instead of every field (a query string of
+# megabytes costs time, mostly in quoting it into the login redirect's "next").
+GET_FIELD_NAMES = sorted(_fields_read_in_views(method=("GET",)) | {"next", "q", "page", "o", "p"})
+
+
+def _sweep_roles(case):
+    """Who sends the hostile input: the most capable role the URL lets in (the coordinator when it
+    lets nobody in, so that the refusal is swept too), and anyone anonymous when the URL is open to them."""
+    capable = next((r for r in ("coordinator", "editor", "reader", "outsider") if case.expect[r] == OK), "coordinator")
+    return [capable, "anonymous"] if case.expect["anonymous"] == OK else [capable]
+
+
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is refused with 400 before any view sees it:
+# a long value goes out in as many requests as it takes to stay under this.
+BODY_BUDGET = 2_000_000
+
+
+def _hostile_requests(fields, value):
+    """Every field with the value, in requests that each stay under the budget."""
+    per_request = max(1, BODY_BUDGET // (len(urlencode({"": value})) + 64))
+    for start in range(0, len(fields), per_request):
+        yield dict.fromkeys(fields[start : start + per_request], value)
+
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_no_input_gives_a_server_error(client, people, name):
-    """Every URL, as its most capable role, with each hostile value in every field it might read
-    (one context per URL: the values are posted one after another)."""
-    case = MATRIX[name]
-    ctx = _context(people)
-    client.force_login(ctx["users"]["coordinator"])
-    url = reverse(name, kwargs=case.kwargs(ctx))
-    key = f"{ctx['item'].pk}-j"
-    section = ctx["agreement_section"].pk
+def test_no_input_gives_a_server_error(matrix_ctx, name):
+    """Every URL, as the roles it lets in, with each hostile value in every field a form or view of
+    the app (or of allauth) reads: never a 500, never the script tag unescaped. One context per URL:
+    the values are sent one after another, each role's in a savepoint that is rolled back."""
     from guides.models import Principle
 
+    case, url, data = _prepare(name, matrix_ctx)
+    key = f"{matrix_ctx['item'].pk}-j"
+    section = matrix_ctx["agreement_section"].pk
     principles = list(Principle.objects.values_list("slug", flat=True))
-    for value in HOSTILE_VALUES:
-        data = dict.fromkeys(FIELD_NAMES, value)
-        data |= {f"{key}-text": value, f"{key}-version": value, f"{key}-status": value}
-        data |= {f"s{section}-text": value, f"s{section}-version": value}
-        data |= {f"{slug}-{name}": value for slug in principles for name in ("text", "version")}
-        response = getattr(client, case.method)(url, data)
-        assert response.status_code < 500, (value[:40], response)
-        assert b"<script>alert(1)</script>" not in response.content, value[:40]
+    extra = [f"{key}-text", f"{key}-version", f"{key}-status", f"s{section}-text", f"s{section}-version"]
+    extra += [f"{slug}-{field}" for slug in principles for field in ("text", "version")]
+    names = [*FIELD_NAMES, *extra] if case.method == "post" else GET_FIELD_NAMES
+    fields = list(dict.fromkeys([*names, *data]))
+    failures = []
+    for role in _sweep_roles(case):
+        cache.clear()
+        with transaction.atomic():
+            client = _client(matrix_ctx, role)
+            for value in HOSTILE_VALUES:
+                for body in _hostile_requests(fields, value):
+                    response = getattr(client, case.method)(url, body)
+                    if response.status_code >= 500:
+                        failures.append(f"{role}: {value[:40]!r} gave {response.status_code}")
+                    if b"<script>alert(1)</script>" in response.content:
+                        failures.append(f"{role}: {value[:40]!r} came back unescaped")
+            transaction.set_rollback(True)
+    assert not failures, f"{case.method.upper()} {url}:\n" + "\n".join(failures)
