@@ -69,7 +69,9 @@ class _Reader:
             self.errors.append(f"fixtures/{relative}: the file is missing")
             return {}
         try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # libyaml's safe loader when PyYAML has it (8 times faster; the same result), else the pure one.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            content = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}" if mark else "?"

@@ -143,7 +143,7 @@ def check_axe(page, label):
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now and fail on any violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
     lines = [f"axe found {results.violations_count} violation(s) on {label} ({page.url}):"]
     for violation in results.response["violations"]:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
