@@ -329,6 +329,9 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
         agreement.state = Agreement.State.DECIDED
         agreement.save(update_fields=["state"])
         Event.record(collaboration, user, Event.Kind.AGREEMENT_DECIDED, agreement.title, f"v{version.number}")
+        from .tasks import keep_decided_pdf  # the tasks module imports this one
+
+        transaction.on_commit(lambda: keep_decided_pdf.enqueue(version.pk))
     return decision
 
 
@@ -459,14 +462,15 @@ def _diff_words(old, new):
     return parts
 
 
-def version_pdf(version):
-    """The PDF of a frozen version. A decided version's is made once and kept; one still "för
+def version_pdf(version, *, keep=False):
+    """The PDF of a frozen version. A decided version's is made once and kept (``keep``: by the task
+    that the last party's decision starts, so that a download, a GET, never writes); one still "för
     beslut" carries the UTKAST mark and is made on demand."""
     if version.pdf:
         return bytes(version.pdf)
     decisions = list(version.decisions.select_related("party__organisation"))
     decided = version.status == AgreementVersion.Status.DECIDED
     data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
-    if decided:
+    if decided and keep:
         AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
     return data

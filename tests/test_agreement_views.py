@@ -135,7 +135,7 @@ def _decide(client, collaboration, approved="yes", comment=""):
     )
 
 
-def test_the_whole_round_every_party_decides_and_the_pdf_is_kept(client, setup):
+def test_the_whole_round_every_party_decides_and_the_pdf_is_kept(client, setup, django_capture_on_commit_callbacks):
     collaboration, users, agreement = setup
     fill_all(agreement)
     client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk})
@@ -145,14 +145,17 @@ def test_the_whole_round_every_party_decides_and_the_pdf_is_kept(client, setup):
     assert save(client, collaboration, section, "Ändring", section.version)["X-Answer-State"] == "invalid"
     _decide(client, collaboration)
     client.force_login(users["editor"])
-    page = _decide(client, collaboration).content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the last decision starts the PDF
+        page = _decide(client, collaboration).content.decode()
+    assert callbacks
     agreement.refresh_from_db()
     assert agreement.state == Agreement.State.DECIDED and "beslutad av alla parter och låst" in page
     version = agreement.versions.get()
+    kept = bytes(version.pdf)
+    assert kept.startswith(b"%PDF")  # made when decided, kept
     response = client.get(url("agreement_pdf", collaboration), {"version": version.number})
     assert response["Content-Type"] == "application/pdf" and version.short_hash in response["Content-Disposition"]
-    version.refresh_from_db()
-    assert bytes(version.pdf) == response.content  # made once, kept
+    assert response.content == kept
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "UTKAST" not in text and "Protokoll § 7" in text
     again = client.get(url("agreement_pdf", collaboration), {"version": version.number})
@@ -212,6 +215,23 @@ def test_draft_pdf_and_print_view(client, setup):
     assert "UTKAST" in text
     html = client.get(url("agreement_print", collaboration)).content.decode()
     assert "/static/css/agreement-pdf.css" in html and "Bakgrund" in html
+
+
+def test_downloading_a_decided_version_before_its_pdf_is_kept_writes_nothing(client, setup):
+    """The kept PDF is made by the task the last decision starts (on commit, not run here): a download
+    in between renders it but stores nothing, since a GET never changes the database."""
+    collaboration, users, agreement = setup
+    fill_all(agreement)
+    client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk})
+    _decide(client, collaboration)
+    client.force_login(users["editor"])
+    _decide(client, collaboration)
+    version = agreement.versions.get()
+    assert version.status == AgreementVersion.Status.DECIDED and version.pdf is None
+    response = client.get(url("agreement_pdf", collaboration), {"version": version.number})
+    assert response.content.startswith(b"%PDF")
+    version.refresh_from_db()
+    assert version.pdf is None
 
 
 def test_bad_version_numbers_do_not_fail(client, setup):
