@@ -25,9 +25,10 @@ from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
+
+from samverkan.safe_urls import same_site_path
 
 SESSION_KEY = "_lifetime"  # {"user": pk, "start": seconds, "seen": seconds}
 WRITE_EVERY = 60  # seconds
@@ -128,11 +129,9 @@ class SessionLifetimeMiddleware:
 def current_page(request):
     """The page the person was on: for HTMX the page in the address bar, for a form post the page it was
     posted from (when it is this site's), otherwise the requested URL."""
-    candidates = [request.headers.get("HX-Current-URL"), request.headers.get("Referer")]
-    for url in candidates:
-        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
-            parts = urlsplit(url)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+    for url in (request.headers.get("HX-Current-URL"), request.headers.get("Referer")):
+        if path := same_site_path(request, url):
+            return path
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
     return None

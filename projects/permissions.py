@@ -14,13 +14,14 @@ the action.
 
 from enum import StrEnum
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
+
+from samverkan.safe_urls import same_site_path
 
 from . import security
 from .models import Collaboration, Membership, Organisation, Role
@@ -144,24 +145,17 @@ def _mfa_required_response(request, collaboration):
     if request.method == "POST":
         security.keep_unsaved(request, collaboration)
     if getattr(request, "htmx", False):
-        back = _same_site_path(request, request.htmx.current_url)  # the page, not the fragment
+        back = same_site_path(request, request.htmx.current_url)  # the page, not the fragment
     elif request.method == "GET":
         back = request.get_full_path()
     else:
-        back = _same_site_path(request, request.headers.get("referer"))
+        back = same_site_path(request, request.headers.get("referer"))
     url = reverse("projects:mfa_required", args=[collaboration.pk])
     if back:
         url = f"{url}?{urlencode({'next': back})}"
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
-
-
-def _same_site_path(request, url):
-    if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return ""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def can_edit_answer(user, collaboration, party=None) -> bool:
