@@ -32,11 +32,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.signals import request_started
 from django.db import connection, transaction
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve
 from django.urls.converters import IntConverter, UUIDConverter
-from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.factories import make_user
+from tests.matrix import parameters, url_for, url_patterns
 from tests.test_permission_matrix import MATRIX
 from tests.test_security_headers import assert_security_headers
 
@@ -46,37 +46,14 @@ IGNORED_MODELS = {"sessions.Session"}
 IGNORED_FIELDS = {}  # {"app.Model": {"field", …}}: none needed so far
 
 
-# -- walking the URLconf -------------------------------------------------------------------------
+# -- walking the URLconf (tests/matrix.py's url_patterns, parameters and url_for) ------------------
 
 
-def _patterns(resolver=None, chain=(), namespace=""):
-    """Every leaf URL pattern as (name, chain of patterns from the root)."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _patterns(pattern, (*chain, pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}{pattern.name}" if pattern.name else None), (*chain, pattern)
+WALK = url_patterns()  # {key: chain of patterns}: the key is the URL name, or the route if it has none
 
 
-def _route_text(pattern):
-    return pattern.pattern._route if isinstance(pattern.pattern, RoutePattern) else pattern.pattern._regex
-
-
-def _walk():
-    """{test id: (url name or None, chain)} for every pattern; unnamed or repeated names get their route."""
-    walked = {}
-    for name, chain in _patterns():
-        key = name if name and name not in walked else "".join(_route_text(p) for p in chain)
-        walked[key] = (name, chain)
-    return walked
-
-
-WALK = _walk()
-
-_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
-_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?:[^()]|\([^()]*\))*\)")
+def _is_name(key):
+    return re.fullmatch(r"[\w:.-]+", key) is not None
 
 
 def _placeholder(name, converter, ctx, model):
@@ -97,54 +74,36 @@ def _placeholder(name, converter, ctx, model):
     return "x1"
 
 
-def _piece(pattern, ctx, model, kwargs):
-    """The concrete text of one pattern of the chain."""
-
-    def value(match, converter=None):
-        name = match["name"]
-        return str(kwargs[name]) if name in kwargs else _placeholder(name, converter, ctx, model)
-
-    if isinstance(pattern.pattern, RoutePattern):
-        converters = pattern.pattern.converters
-        return _PARAMETER.sub(lambda m: value(m, converters.get(m["name"])), pattern.pattern._route)
-    assert isinstance(pattern.pattern, RegexPattern)
-    text = _GROUP.sub(value, pattern.pattern._regex)
-    return text.lstrip("^").rstrip("$").replace("\\", "")
-
-
 def _is_admin(key):
-    name = WALK[key][0]
-    return (name or key).startswith(("admin:", "admin/"))
+    return key.startswith(("admin:", "admin/", "^admin/"))
 
 
 def _url(key, ctx, case):
     """The path to request: reversed by name, or for an unnamed pattern its route filled in; the
     arguments are the matrix case's, else an existing object's key where one can be found (the
     admin's object pages), else a placeholder."""
-    name, chain = WALK[key]
+    chain = WALK[key]
     kwargs = case.kwargs(ctx) if case else {}
     model = None
     if _is_admin(key) and len(chain) >= 2:
-        route = _route_text(chain[-2]).strip("/").split("/")
+        route = str(chain[-2].pattern).strip("^$/").split("/")
         if len(route) == 2:
             try:
                 model = apps.get_model(*route)
             except LookupError:
                 model = None
-    if name == key:
-        parameters = [n for pattern in chain for n in _parameters(pattern)]
-        values = {n: kwargs[n] if n in kwargs else _placeholder(n, None, ctx, model) for n in parameters}
-        return reverse(name, kwargs=values)
-    path = "/" + "".join(_piece(pattern, ctx, model, kwargs) for pattern in chain)
-    target = resolve(path)  # the path must reach the pattern it was built from
-    assert target.func == chain[-1].callback, f"{key}: {path} resolves to {target.view_name}"
+    converters = {}
+    for pattern in chain:
+        converters |= getattr(pattern.pattern, "converters", {})
+    values = {
+        name: kwargs[name] if name in kwargs else _placeholder(name, converters.get(name), ctx, model)
+        for name in parameters(chain)
+    }
+    path = url_for(key, values, WALK)
+    if not _is_name(key):
+        target = resolve(path)  # the path must reach the pattern it was built from
+        assert target.func == chain[-1].callback, f"{key}: {path} resolves to {target.view_name}"
     return path
-
-
-def _parameters(pattern):
-    if isinstance(pattern.pattern, RoutePattern):
-        return list(pattern.pattern.converters)
-    return list(pattern.pattern.regex.groupindex)
 
 
 # -- the state -----------------------------------------------------------------------------------
@@ -240,7 +199,7 @@ def test_get_changes_nothing(client, matrix_ctx, key, settings, tmp_path, django
 def test_the_walk_covers_the_whole_urlconf():
     """Every URL of the permission matrix is walked, the libraries' too, and the admin's object pages."""
     assert set(MATRIX) <= set(WALK)
-    names = {name for name, _ in WALK.values() if name}
+    names = {key for key in WALK if _is_name(key)}
     assert {"account_login", "account_logout", "set_language", "admin:index", "mfa_index"} <= names
     registered = {f"admin:{m._meta.app_label}_{m._meta.model_name}_delete" for m in admin_site._registry}
     assert registered <= names

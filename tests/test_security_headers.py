@@ -7,9 +7,6 @@ the whole URLconf as well.
 """
 
 import importlib.util
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -226,26 +223,20 @@ def test_hsts_header_over_https(client, settings):
 def test_check_deploy_is_clean_with_report_only_and_sign_on():
     """`manage.py check --deploy` in production mode, with the policy's switches on (the plain
     production check is in test_settings_and_pages.py)."""
-    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = (
-        {k: v for k, v in os.environ.items() if k not in skip}
-        | {
-            "SAMVERKAN_ENV": "production",
-            "SECRET_KEY": "x" * 60 + "-not-a-real-key-but-long-and-random-enough-9f8e7d",
-            "ALLOWED_HOSTS": "samverkan.example.se",
-            "DEBUG": "",
-            "CSP_REPORT_ONLY": "true",
-            "OIDC_SERVER_URL": "https://login.example.se/realms/kommun",
-        }
-        | SIGN_ON
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    from tests.test_settings_and_pages import run_manage
+
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SAMVERKAN_ENV="production",
+        SECRET_KEY="x" * 60 + "-not-a-real-key-but-long-and-random-enough-9f8e7d",
+        ALLOWED_HOSTS="samverkan.example.se",
+        DEBUG="",
+        CSP_REPORT_ONLY="true",
+        OIDC_SERVER_URL="https://login.example.se/realms/kommun",
+        **SIGN_ON,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
