@@ -2,7 +2,8 @@
 
 - ``SocialAccountAdapter``: single sign-on (samverkan/sso.py) signs people up with the full name from the
   identity provider's token, and trusts the token's e-mail only as the environment says.
-- ``AccountAdapter``: a password reset also lifts a login lockout.
+- ``AccountAdapter``: a password reset also lifts a login lockout; a confirmed address (at confirmation and
+  at login) joins the person to the organisations that registered its domain.
 - ``axes_username`` and ``client_ip``: what django-axes locks on, the e-mail from allauth's login form and
   the client's address as the trusted proxies report it.
 """
@@ -47,6 +48,23 @@ def client_ip(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def confirm_email(self, request, email_address):
+        """A confirmed address in an organisation's registered domain makes the person its member
+        (projects.organisations)."""
+        from projects.organisations.services import join_by_verified_domains
+
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            join_by_verified_domains(email_address.user)
+        return confirmed
+
+    def login(self, request, user):
+        """At login too: a domain registered since the person's address was confirmed."""
+        from projects.organisations.services import join_by_verified_domains
+
+        super().login(request, user)
+        join_by_verified_domains(user)
+
     def set_password(self, user, password):
         """A new password (a reset through the e-mailed link, or a change) ends the login lockouts of
         the account, from every address: the lockout page tells a locked-out person to reset."""

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .checklists import confirming_parties, ensure_default_sections, reopen_agreed_answers
-from .models import Collaboration, Event, Invitation, Membership, Party, Role
+from .models import Collaboration, Event, Invitation, Membership, Party, PartyStatus, Role
+from .organisations import services as organisations
 
 logger = logging.getLogger(__name__)
 record = Event.record
@@ -24,7 +25,14 @@ record = Event.record
 
 @transaction.atomic
 def create_collaboration(*, user, organisation, **fields) -> Collaboration:
-    """Create a collaboration with its first party; the creator becomes its coordinator."""
+    """Create a collaboration with its first party; the creator becomes its coordinator. The
+    creator must act for the organisation (projects.organisations): nobody starts a collaboration
+    in another organisation's name."""
+    if not organisations.speaks_for(user, organisation):
+        raise ValidationError(
+            _("Du är inte medlem i %(name)s och kan inte starta en samverkan för organisationen.")
+            % {"name": organisation.name}
+        )
     collaboration = Collaboration.objects.create(created_by=user, **fields)
     party = Party.objects.create(collaboration=collaboration, organisation=organisation, is_coordinating=True)
     Membership.objects.create(collaboration=collaboration, party=party, user=user, role=Role.COORDINATOR)
@@ -33,6 +41,15 @@ def create_collaboration(*, user, organisation, **fields) -> Collaboration:
     record(collaboration, user, Event.Kind.MEMBER_JOINED, user.get_full_name(), Role.COORDINATOR.label)
     ensure_default_sections(collaboration, user)
     return collaboration
+
+
+@transaction.atomic
+def start_collaboration(*, user, organisation=None, new_organisation=None, **fields) -> Collaboration:
+    """The create page: for an organisation the person acts for, or for one they register now (and
+    so administer)."""
+    if organisation is None:
+        organisation = organisations.register_organisation(user=user, **new_organisation)
+    return create_collaboration(user=user, organisation=organisation, **fields)
 
 
 @transaction.atomic
@@ -54,16 +71,29 @@ def _set_single_coordinating(party):
 
 @transaction.atomic
 def add_party(collaboration, *, user, organisation, contribution="", is_coordinating=False) -> Party:
+    """Name ``organisation`` as a party. Unless the person acts for it, the party is pending until a
+    member of the organisation accepts on its behalf (a request goes to its administrators)."""
     if Party.objects.filter(collaboration=collaboration, organisation=organisation).exists():
         raise ValidationError(_("%(name)s är redan part i samverkan.") % {"name": organisation.name})
+    pending = not organisations.speaks_for(user, organisation)
     party = Party.objects.create(
         collaboration=collaboration,
         organisation=organisation,
         contribution=contribution,
         is_coordinating=is_coordinating,
+        status=PartyStatus.PENDING if pending else PartyStatus.ACCEPTED,
+        requested_by=user,
     )
     _set_single_coordinating(party)
-    record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
+    record(
+        collaboration,
+        user,
+        Event.Kind.PARTY_ADDED,
+        organisation.name,
+        _("Väntar på organisationens svar") if pending else "",
+    )
+    if pending:
+        organisations.request_party(party, user=user)
     ensure_default_sections(collaboration, user)
     return party
 
@@ -202,9 +232,11 @@ def revoke_invitation(invitation, *, user):
 @transaction.atomic
 def accept_invitation(invitation, *, user) -> Membership:
     """Turn a pending invitation into a membership. The row is locked: a link works once."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update().select_related("party__organisation").get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("Inbjudan gäller inte längre."))
+    # Only people of the party's organisation take part for it (projects.organisations.services).
+    organisations.join_for_party_invitation(invitation, user)
     before = confirming_party_ids(invitation.collaboration)
     membership, created = Membership.objects.get_or_create(
         collaboration=invitation.collaboration,

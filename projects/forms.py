@@ -54,6 +54,32 @@ class OrganisationForm(forms.ModelForm):
         pass
 
 
+class OrganisationRegisterForm(OrganisationForm):
+    """Registering an organisation: for oneself (first administrator), or for another organisation
+    that will be a party (it waits for its first contact to accept an invitation)."""
+
+    acts_for_it = forms.TypedChoiceField(
+        label=_("Företräder du organisationen?"),
+        choices=[
+            ("yes", _("Ja, jag företräder organisationen och blir dess administratör")),
+            ("no", _("Nej, jag registrerar den för att bjuda in den som part")),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
+
+    def taken_organisation(self):
+        errors = self.errors.as_data().get("org_number", [])
+        if any(error.code == "unique" for error in errors):
+            try:
+                number = normalise_org_number(self.data.get("org_number", ""))
+            except ValidationError:
+                return None
+            return Organisation.objects.filter(org_number=number).first()
+        return None
+
+
 class CollaborationForm(forms.ModelForm):
     class Meta:
         model = Collaboration
@@ -123,10 +149,15 @@ class CollaborationCreateForm(CollaborationForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        mine = Organisation.objects.filter(parties__memberships__user=user).distinct().first()
-        if mine and not self.is_bound:
-            self.initial.setdefault("organisation", mine.pk)
+        # Only the organisations the person acts for (projects.organisations): nobody starts a
+        # collaboration in another organisation's name.
+        mine = Organisation.objects.filter(members__user=user).order_by("name")
+        self.fields["organisation"].queryset = mine
+        self.fields["organisation"].error_messages["invalid_choice"] = _(
+            "Du kan bara välja en organisation som du är medlem i."
+        )
+        if not self.is_bound and (first := mine.first()):
+            self.initial.setdefault("organisation", first.pk)
 
     def clean_new_organisation_number(self):
         value = self.cleaned_data.get("new_organisation_number")
@@ -136,8 +167,12 @@ class CollaborationCreateForm(CollaborationForm):
         taken = Organisation.objects.filter(org_number=number).first()
         if taken:
             raise ValidationError(
-                _("Organisationsnumret %(number)s är redan registrerat för %(name)s. Välj organisationen i listan."),
+                _(
+                    "Organisationsnumret %(number)s är redan registrerat för %(name)s. Be organisationens "
+                    "administratör om att bli medlem, eller gör anspråk på organisationen från dess sida."
+                ),
                 params={"number": number, "name": taken.name},
+                code="taken",
             )
         return number
 
@@ -145,21 +180,35 @@ class CollaborationCreateForm(CollaborationForm):
         cleaned = super().clean()
         if cleaned.get("organisation"):
             return cleaned
+        if "organisation" in self.errors:
+            return cleaned
         if not cleaned.get("new_organisation_name"):
             self.add_error("organisation", _("Välj din organisation, eller fyll i namn och sektor för en ny."))
         elif not cleaned.get("new_organisation_sector"):
             self.add_error("new_organisation_sector", _("Välj vilken sektor den nya organisationen hör till."))
         return cleaned
 
-    def get_or_create_organisation(self, user):
+    def taken_organisation(self):
+        """The organisation whose number the person typed, when it is registered already (for a link
+        to claim it)."""
+        errors = self.errors.as_data().get("new_organisation_number", [])
+        if any(error.code == "taken" for error in errors):
+            try:
+                number = normalise_org_number(self.data.get("new_organisation_number", ""))
+            except ValidationError:
+                return None
+            return Organisation.objects.filter(org_number=number).first()
+        return None
+
+    def organisation_fields(self):
+        """The existing organisation, or the fields of a new one to register."""
         if self.cleaned_data.get("organisation"):
-            return self.cleaned_data["organisation"]
-        return Organisation.objects.create(
-            name=self.cleaned_data["new_organisation_name"].strip(),
-            sector=self.cleaned_data["new_organisation_sector"],
-            org_number=self.cleaned_data.get("new_organisation_number"),
-            created_by=user,
-        )
+            return self.cleaned_data["organisation"], None
+        return None, {
+            "name": self.cleaned_data["new_organisation_name"].strip(),
+            "sector": self.cleaned_data["new_organisation_sector"],
+            "org_number": self.cleaned_data.get("new_organisation_number"),
+        }
 
 
 class PartyAddForm(forms.Form):

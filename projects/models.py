@@ -45,6 +45,24 @@ class Role(models.TextChoices):
     READER = "reader", _("Läsare")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def with_verified(self):
+        """Annotate ``is_verified``: staff verified it, or one of its administrators holds a verified
+        e-mail address in a domain registered for it (projects.organisations)."""
+        from allauth.account.models import EmailAddress
+
+        held = EmailAddress.objects.filter(
+            verified=True,
+            email__iendswith=models.functions.Concat(models.Value("@"), models.OuterRef("domain")),
+            user__organisation_memberships__organisation=models.OuterRef("organisation"),
+            user__organisation_memberships__role=OrgRole.ADMIN,
+        )
+        by_domain = OrganisationDomain.objects.filter(organisation=models.OuterRef("pk")).filter(models.Exists(held))
+        return self.annotate(
+            is_verified=models.Q(verified_at__isnull=False) | models.Exists(by_domain),
+        )
+
+
 class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     sector = models.CharField(_("sektor"), max_length=32, choices=Sector.choices)
@@ -67,6 +85,14 @@ class Organisation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    verified_at = models.DateTimeField(
+        _("verifierad av förvaltningen"),
+        null=True,
+        blank=True,
+        help_text=_("Satt av personal som har kontrollerat att administratörerna företräder organisationen."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -182,6 +208,11 @@ class Collaboration(models.Model):
         return warnings
 
 
+class PartyStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Deltar")
+    PENDING = "pending", _("Väntar på organisationens svar")
+
+
 class Party(models.Model):
     """An organisation taking part in a collaboration."""
 
@@ -196,6 +227,20 @@ class Party(models.Model):
         help_text=_("Resurser som parten bidrar med: pengar, personal, ideella krafter, lokaler, kunskap."),
     )
     is_coordinating = models.BooleanField(_("samordnande part"), default=False)
+    status = models.CharField(
+        _("deltagande"),
+        max_length=10,
+        choices=PartyStatus.choices,
+        default=PartyStatus.ACCEPTED,
+        help_text="Pending until a member of the organisation accepts on its behalf (projects.organisations).",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
 
     class Meta:
@@ -208,6 +253,10 @@ class Party(models.Model):
 
     def __str__(self):
         return str(self.organisation)
+
+    @property
+    def is_pending(self):
+        return self.status == PartyStatus.PENDING
 
 
 class Membership(models.Model):
@@ -252,17 +301,18 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class TokenInvitation(models.Model):
+    """An invitation by e-mail with a single-use secret link (only its hash is stored), valid for
+    ``INVITATION_VALID_DAYS``: to a collaboration's party (Invitation) or to an organisation
+    (projects.organisations.models.OrganisationInvitation)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Väntar på svar")
         ACCEPTED = "accepted", _("Accepterad")
         REVOKED = "revoked", _("Återkallad")
         EXPIRED = "expired", _("Har gått ut")
 
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="invitations")
-    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-postadress"))
-    role = models.CharField(_("roll"), max_length=16, choices=Role.choices, default=Role.EDITOR)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -277,10 +327,8 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("inbjudan")
-        verbose_name_plural = _("inbjudningar")
+        abstract = True
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["collaboration", "email"])]
 
     def __str__(self):
         return self.email
@@ -309,6 +357,17 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+class Invitation(TokenInvitation):
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="invitations")
+    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("roll"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+
+    class Meta(TokenInvitation.Meta):
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        indexes = [models.Index(fields=["collaboration", "email"])]
 
 
 class Event(models.Model):
@@ -1119,3 +1178,14 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.collaboration_id)
+
+
+from .organisations.models import (  # noqa: E402,F401  (models of the organisations feature, same app)
+    JoinRequest,
+    OrganisationClaim,
+    OrganisationDomain,
+    OrganisationEvent,
+    OrganisationInvitation,
+    OrganisationMember,
+    OrgRole,
+)

@@ -105,8 +105,5 @@ urlpatterns = [
     path("samverkan/<int:pk>/", include("projects.urls_security")),
     path("", include("projects.urls_evaluation")),
     path("inbjudan/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("organisationer/", views.organisation_list, name="organisation_list"),
-    path("organisationer/ny/", views.organisation_create, name="organisation_create"),
-    path("organisationer/<int:org_pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisationer/<int:org_pk>/redigera/", views.organisation_edit, name="organisation_edit"),
+    path("", include("projects.organisations.urls")),
 ]

@@ -1,33 +1,29 @@
-from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import actions, form_choice, goals, meetings, phases, stakeholders
 from . import principles as principle_rules
+from .common import invitation_links
 from .forms import (
-    AcceptInvitationSignupForm,
     CollaborationCreateForm,
     CollaborationSettingsForm,
     InvitationForm,
-    OrganisationForm,
     PartyAddForm,
     PartyForm,
     RestoreForm,
     RoleForm,
     form_errors,
 )
-from .models import Invitation, Membership, Organisation, Party, Role, hash_token
-from .permissions import Action, can_edit_organisation, collaboration_required, policy
-from .validators import normalise_org_number
+from .models import Invitation, Membership, Party, Role
+from .organisations import services as organisations
+from .organisations.queries import search_organisations
+from .permissions import Action, collaboration_required, policy
 
 PAGE_SIZE = 20
 
@@ -69,13 +65,18 @@ def dashboard(request):
 def collaboration_create(request):
     form = CollaborationCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            organisation = form.get_or_create_organisation(request.user)
-            fields = {name: form.cleaned_data[name] for name in CollaborationCreateForm.Meta.fields}
-            collaboration = actions.create_collaboration(user=request.user, organisation=organisation, **fields)
+        organisation, new_organisation = form.organisation_fields()
+        fields = {name: form.cleaned_data[name] for name in CollaborationCreateForm.Meta.fields}
+        collaboration = actions.start_collaboration(
+            user=request.user, organisation=organisation, new_organisation=new_organisation, **fields
+        )
         messages.success(request, _("Samverkan är skapad. Lägg nu till de andra parterna och bjud in personerna."))
         return redirect(collaboration)
-    return render(request, "projects/collaboration_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "projects/collaboration_form.html",
+        {"form": form, "creating": True, "taken": form.taken_organisation() if form.is_bound else None},
+    )
 
 
 # Collaboration -------------------------------------------------------------------------------
@@ -151,30 +152,13 @@ def events(request, collaboration):
 # Parties -------------------------------------------------------------------------------------
 
 
-def _search_organisations(query, collaboration=None):
-    query = (query or "").replace("\x00", "").strip()[:100]
-    if not query:
-        return Organisation.objects.none()
-    condition = Q(name__icontains=query)
-    try:
-        condition |= Q(org_number=normalise_org_number(query))
-    except ValidationError:
-        digits = "".join(c for c in query if c.isdigit())
-        if len(digits) >= 4:
-            condition |= Q(org_number__contains=digits[:6])
-    results = Organisation.objects.filter(condition)
-    if collaboration is not None:
-        results = results.exclude(parties__collaboration=collaboration)
-    return results.order_by("name")[:20]
-
-
 @login_required
 @require_GET
 @collaboration_required(Action.VIEW)
 def parties(request, collaboration):
     can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
     query = request.GET.get("q", "")
-    results = _search_organisations(query, collaboration) if can_manage else []
+    results = search_organisations(query, collaboration) if can_manage else []
     context = {
         "collaboration": collaboration,
         "parties": collaboration.parties.select_related("organisation").prefetch_related("memberships__user"),
@@ -195,11 +179,22 @@ def party_add(request, collaboration):
     form = PartyAddForm(request.POST, collaboration=collaboration)
     if form.is_valid():
         try:
-            actions.add_party(collaboration, user=request.user, **form.cleaned_data)
+            party = actions.add_party(collaboration, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, _error_messages(error))
         else:
-            messages.success(request, _("%(name)s är tillagd som part.") % {"name": form.cleaned_data["organisation"]})
+            name = form.cleaned_data["organisation"].name
+            if party.is_pending:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s är föreslagen som part. Organisationen deltar när någon av dess medlemmar har "
+                        "tackat ja; en förfrågan har gått till dess administratörer."
+                    )
+                    % {"name": name},
+                )
+            else:
+                messages.success(request, _("%(name)s är tillagd som part.") % {"name": name})
     else:
         messages.error(request, form_errors(form))
     return redirect("projects:parties", collaboration.pk)
@@ -381,62 +376,32 @@ def invitation_revoke(request, collaboration, invitation_pk):
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
-    """The link in the invitation e-mail. Works for a new person, a logged-in person, and says
-    clearly when the link can no longer be used."""
-    invitation = (
-        Invitation.objects.select_related("collaboration", "party__organisation", "invited_by")
-        .filter(token_hash=hash_token(token))
-        .first()
+    """The link in the invitation e-mail (projects.common.invitation_links)."""
+    invitation = invitation_links.find(Invitation, token, "collaboration", "party__organisation", "invited_by")
+    return invitation_links.invitation_page(
+        request,
+        token,
+        invitation,
+        template="projects/invitation_accept.html",
+        problem_template="projects/invitation_problem.html",
+        accept=_accept,
     )
-    context = {"invitation": invitation, "token": token}
-    if invitation is None:
-        return render(request, "projects/invitation_problem.html", {**context, "problem": "unknown"}, status=404)
-    if not invitation.is_pending:
-        return render(
-            request, "projects/invitation_problem.html", {**context, "problem": invitation.status}, status=410
-        )
-
-    User = get_user_model()
-    if request.user.is_authenticated:
-        if request.user.email.lower() != invitation.email.lower():
-            return render(
-                request, "projects/invitation_problem.html", {**context, "problem": "wrong_account"}, status=403
-            )
-        if request.method == "POST":
-            return _accept(request, invitation, request.user)
-        return render(request, "projects/invitation_accept.html", context)
-
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    if existing:
-        context["existing"] = True
-        return render(request, "projects/invitation_accept.html", context)
-    form = AcceptInvitationSignupForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email=invitation.email,
-                    password=form.cleaned_data["password1"],
-                    full_name=form.cleaned_data["full_name"].strip(),
-                )
-                _mark_email_verified(user)
-        except IntegrityError:  # the form was sent twice: the account exists now
-            return render(request, "projects/invitation_accept.html", {**context, "existing": True})
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return _accept(request, invitation, user)
-    context["form"] = form
-    return render(request, "projects/invitation_accept.html", context)
-
-
-def _mark_email_verified(user):
-    """The invitation reached this address: that verifies it."""
-    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 
 def _accept(request, invitation, user):
     try:
         membership = actions.accept_invitation(invitation, user=user)
-    except ValidationError:
+    except ValidationError as error:
+        if error.code == "not_member":
+            # Not (yet) one of the party's organisation: ask its administrators; the invitation is
+            # accepted by itself when they let the person in.
+            join_request = organisations.ask_to_represent(invitation, user=user)
+            return render(
+                request,
+                "projects/invitation_waiting.html",
+                {"invitation": invitation, "join_request": join_request},
+                status=202,
+            )
         return render(
             request, "projects/invitation_problem.html", {"invitation": invitation, "problem": "gone"}, status=410
         )
@@ -446,71 +411,3 @@ def _accept(request, invitation, user):
         % {"title": invitation.collaboration.title, "party": membership.party},
     )
     return redirect(invitation.collaboration)
-
-
-# Organisations -------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def organisation_list(request):
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    organisations = _search_organisations(query) if query else Organisation.objects.order_by("name")
-    if query:
-        page = None
-        results = list(organisations)
-    else:
-        page = _page(request, organisations)
-        results = page.object_list
-    context = {"query": query, "page": page, "results": results}
-    if request.htmx and request.htmx.target == "organisation-results":
-        return render(request, "projects/organisation_list.html#organisation-results", context)
-    return render(request, "projects/organisation_list.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
-        next_url = ""
-    if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        organisation.created_by = request.user
-        organisation.save()
-        messages.success(request, _("%(name)s är registrerad.") % {"name": organisation.name})
-        if next_url:  # back where the person came from (adding a party), with the new name to search for
-            return redirect(f"{next_url}?{urlencode({'q': organisation.name})}")
-        return redirect(organisation)
-    return render(request, "projects/organisation_form.html", {"form": form, "next": next_url})
-
-
-@login_required
-@require_GET
-def organisation_detail(request, org_pk):
-    organisation = get_object_or_404(Organisation, pk=org_pk)
-    shared = policy.collaborations_for(request.user).filter(parties__organisation=organisation).distinct()
-    return render(
-        request,
-        "projects/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "collaborations": shared,
-            "can_edit": can_edit_organisation(request.user, organisation),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request, org_pk):
-    organisation = get_object_or_404(Organisation, pk=org_pk)
-    if not can_edit_organisation(request.user, organisation):
-        raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Ändringarna är sparade."))
-        return redirect(organisation)
-    return render(request, "projects/organisation_form.html", {"form": form, "organisation": organisation})

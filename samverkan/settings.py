@@ -266,6 +266,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Invitations
 INVITATION_VALID_DAYS = 7
+# The address people reach the service at: links in e-mails sent without a request (an organisation's
+# join requests and party requests, claims to staff).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Two-factor login (allauth.mfa): a six-digit code from an authenticator app (TOTP), with one-time
 # recovery codes for a lost phone. Optional for everyone; a coordinator can require it for a

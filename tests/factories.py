@@ -5,7 +5,7 @@ from itertools import count
 from django.contrib.auth import get_user_model
 
 from projects import actions
-from projects.models import Collaboration, Membership, Organisation, Party, Role, Sector
+from projects.models import Collaboration, Membership, Organisation, OrganisationMember, OrgRole, Party, Role, Sector
 
 PASSWORD = "ett-langt-testlosenord"
 _seq = count(1)
@@ -20,9 +20,20 @@ def make_organisation(name="Exempelkommun", sector=Sector.KOMMUN, **extra):
     return Organisation.objects.create(name=name, sector=sector, **extra)
 
 
+def join_organisation(user, organisation, role=OrgRole.MEMBER):
+    """``user`` acts for ``organisation`` (first come is its administrator)."""
+    if not OrganisationMember.objects.filter(organisation=organisation).exists():
+        role = OrgRole.ADMIN
+    member, _ = OrganisationMember.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role, "joined_via": OrganisationMember.Via.STAFF}
+    )
+    return member
+
+
 def make_collaboration(coordinator=None, organisation=None, title="Mötesplats för unga", **fields):
     coordinator = coordinator or make_user("Anna Andersson")
     organisation = organisation or make_organisation("Exempelkommun", Sector.KOMMUN)
+    join_organisation(coordinator, organisation)
     return actions.create_collaboration(user=coordinator, organisation=organisation, title=title, **fields)
 
 
@@ -35,6 +46,7 @@ def add_party(collaboration, name="Föreningen Gemenskap", sector=Sector.IDEELL_
 def add_member(collaboration, user=None, role=Role.EDITOR, party=None, name="Bo Berg"):
     user = user or make_user(name)
     party = party or add_party(collaboration)
+    join_organisation(user, party.organisation)
     return Membership.objects.create(collaboration=collaboration, party=party, user=user, role=role)
 
 
@@ -53,6 +65,7 @@ __all__ = [
     "add_member",
     "add_party",
     "collaboration_with_people",
+    "join_organisation",
     "make_collaboration",
     "make_organisation",
     "make_user",

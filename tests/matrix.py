@@ -28,6 +28,17 @@ class Case:
     method: str = "get"
     data: callable = lambda ctx: {}
     expect: dict = field(default_factory=dict)
+    # The effect, asserted (Kiwi TCMS's verify_post_with_permission): ``effect(ctx)`` reads what the
+    # request changes when it is allowed; it is read before and after each role's request. Roles in
+    # ``changes`` must change it; every other role must leave it as it was. ``changes`` defaults to the
+    # roles whose expected outcome is OK.
+    effect: callable = None
+    changes: frozenset = None
+
+    def should_change(self, role):
+        if self.changes is not None:
+            return role in self.changes
+        return self.expect.get(role) == OK
 
 
 def everyone(outcome):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Collaboration, Event, Membership, Organisation, Party, Role, Sector
-from tests.factories import add_party, make_collaboration, make_organisation, make_user
+from tests.factories import add_party, join_organisation, make_collaboration, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def create_data(**overrides):
 def test_creator_becomes_coordinator_of_the_coordinating_party(client):
     anna = make_user("Anna Andersson")
     kommun = make_organisation("Exempelkommun")
+    join_organisation(anna, kommun)  # she acts for it (projects.organisations)
     client.force_login(anna)
     response = client.post(reverse("projects:collaboration_create"), create_data(organisation=kommun.pk))
     collaboration = Collaboration.objects.get()

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Event, Invitation, Membership, Role
+from projects.models import Event, Invitation, Membership, OrganisationDomain, Role
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ def link_from_mail():
 def invited(client, people):
     """A coordinator has invited dora@gemenskap.se; returns (collaboration, link path)."""
     collaboration, users = people
+    # Föreningen Gemenskap has registered its e-mail domain: an invited address there may act for it
+    # (projects.organisations.services.may_join_through_party_invitation).
+    gemenskap = collaboration.parties.get(organisation__name="Föreningen Gemenskap").organisation
+    OrganisationDomain.objects.create(organisation=gemenskap, domain="gemenskap.se")
     client.force_login(users["coordinator"])
     assert invite(client, collaboration).status_code == 302
     client.logout()

@@ -102,17 +102,7 @@ CORE = {
         kwargs=lambda ctx: {"token": ctx["token"]},
         expect={"anonymous": OK, "outsider": 403, "reader": 403, "editor": 403, "coordinator": 403},
     ),
-    "projects:organisation_list": Case(expect=everyone(OK)),
-    "projects:organisation_create": Case(expect=everyone(OK)),
-    "projects:organisation_detail": Case(
-        kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk}, expect=everyone(OK)
-    ),
-    # Those who write for an organisation edit it: the editor acts for Föreningen Gemenskap (the
-    # reader too, but only reads), the coordinator for Exempelkommun.
-    "projects:organisation_edit": Case(
-        kwargs=lambda ctx: {"org_pk": ctx["civil_party"].organisation.pk},
-        expect={"anonymous": LOGIN, "outsider": 403, "reader": 403, "editor": OK, "coordinator": 403},
-    ),
+    # The organisation pages: tests/cases_organisations.py.
     "accounts:profile": Case(expect=everyone(OK)),
     # The agreement: members read and download, writers write, coordinators start and freeze it,
     # every party's writers record its decision and record number.
@@ -366,13 +356,16 @@ def _client(ctx, role):
 
 
 def _request(case, role, ctx, url, data):
-    """One role's request, in a savepoint that is rolled back (the role leaves nothing behind)."""
+    """One role's request, in a savepoint that is rolled back (the role leaves nothing behind).
+    Returns the response and whether the case's effect changed (None for a case without one)."""
     cache.clear()  # allauth counts its rate limits in the cache
     with transaction.atomic():
+        before = case.effect(ctx) if case.effect else None
         client = _client(ctx, role)
         response = getattr(client, case.method)(url, data)
+        changed = (case.effect(ctx) != before) if case.effect else None
         transaction.set_rollback(True)
-    return response
+    return response, changed
 
 
 def _unexpected(response, expected):
@@ -404,12 +397,15 @@ def test_permission(matrix_ctx, name):
     failures = []
     for role in ROLES:
         try:
-            response = _request(case, role, matrix_ctx, url, data)
+            response, changed = _request(case, role, matrix_ctx, url, data)
         except Exception as exc:  # noqa: BLE001 - a view that raises is a failure of this role, reported with the others
             failures.append(f"{role}: {case.method.upper()} {url} raised {exc!r}")
             continue
         if problem := _unexpected(response, case.expect[role]):
             failures.append(f"{role}: {case.method.upper()} {url}: {problem}")
+        elif changed is not None and changed != case.should_change(role):
+            what = "changed nothing although allowed" if case.should_change(role) else "changed data although refused"
+            failures.append(f"{role}: {case.method.upper()} {url}: {what}")
     assert not failures, f"{name}:\n" + "\n".join(failures)
 
 
