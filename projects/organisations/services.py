@@ -116,7 +116,7 @@ def admin_emails(organisation):
     )
 
 
-def _add_member(organisation, user, *, role=OrgRole.MEMBER, via, actor=None):
+def add_member(organisation, user, *, role=OrgRole.MEMBER, via, actor=None):
     """Make ``user`` a member (or raise their role to ``role``); returns the row."""
     member, created = OrganisationMember.objects.get_or_create(
         organisation=organisation, user=user, defaults={"role": role, "joined_via": via}
@@ -149,7 +149,7 @@ def register_organisation(*, user, acts_for_it=True, **fields) -> Organisation:
         "" if acts_for_it else _("Registrerad av någon utanför organisationen"),
     )
     if acts_for_it:
-        _add_member(organisation, user, role=OrgRole.ADMIN, via=OrganisationMember.Via.REGISTERED)
+        add_member(organisation, user, role=OrgRole.ADMIN, via=OrganisationMember.Via.REGISTERED)
     return organisation
 
 
@@ -371,7 +371,7 @@ def accept_invitation(invitation, *, user) -> OrganisationMember:
     JoinRequest.objects.filter(organisation=invitation.organisation, user=user, answered_at__isnull=True).update(
         answered_at=timezone.now(), accepted=True
     )
-    return _add_member(
+    return add_member(
         invitation.organisation,
         user,
         role=invitation.role,
@@ -416,7 +416,7 @@ def answer_join_request(join_request, *, user, accept):
     join_request.save(update_fields=["answered_at", "answered_by", "accepted"])
     organisation = join_request.organisation
     if accept:
-        _add_member(organisation, join_request.user, via=OrganisationMember.Via.REQUEST, actor=user)
+        add_member(organisation, join_request.user, via=OrganisationMember.Via.REQUEST, actor=user)
         record(organisation, user, "request.accepted", join_request.user.get_full_name())
         _accept_waiting_party_invitations(organisation, join_request.user)
     else:
@@ -494,7 +494,7 @@ def join_members_by_domain(row):
         is_active=True,
     )
     for person in users:
-        _add_member(row.organisation, person, via=OrganisationMember.Via.DOMAIN, actor=row.added_by)
+        add_member(row.organisation, person, via=OrganisationMember.Via.DOMAIN, actor=row.added_by)
 
 
 @transaction.atomic
@@ -507,7 +507,7 @@ def join_by_verified_domains(user):
     joined = []
     for row in OrganisationDomain.objects.filter(domain__in=domains).select_related("organisation"):
         if not OrganisationMember.objects.filter(organisation=row.organisation, user=user).exists():
-            _add_member(row.organisation, user, via=OrganisationMember.Via.DOMAIN)
+            add_member(row.organisation, user, via=OrganisationMember.Via.DOMAIN)
             joined.append(row.organisation)
     return joined
 
@@ -556,7 +556,7 @@ def resolve_claim(claim_row, *, user, outcome, note=""):
             for member in demoted.select_related("user"):
                 record(organisation, user, "member.role", member.user.get_full_name(), OrgRole.MEMBER.label)
             demoted.update(role=OrgRole.MEMBER)
-        _add_member(organisation, claim_row.user, role=OrgRole.ADMIN, via=OrganisationMember.Via.STAFF, actor=user)
+        add_member(organisation, claim_row.user, role=OrgRole.ADMIN, via=OrganisationMember.Via.STAFF, actor=user)
     claim_row.resolved_at = timezone.now()
     claim_row.resolved_by = user
     claim_row.outcome = outcome
@@ -664,9 +664,9 @@ def join_for_party_invitation(invitation, user):
             code="not_member",
         )
     if how == "first":
-        _add_member(organisation, user, role=OrgRole.ADMIN, via=OrganisationMember.Via.FIRST_CONTACT)
+        add_member(organisation, user, role=OrgRole.ADMIN, via=OrganisationMember.Via.FIRST_CONTACT)
     elif how == "vouched":
-        _add_member(organisation, user, via=OrganisationMember.Via.PARTY_INVITATION)
+        add_member(organisation, user, via=OrganisationMember.Via.PARTY_INVITATION)
     party = invitation.party
     if party.is_pending:
         party.status = PartyStatus.ACCEPTED

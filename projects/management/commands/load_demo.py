@@ -22,12 +22,16 @@ from projects.models import (
     MeetingParticipant,
     Membership,
     Organisation,
+    OrganisationDomain,
+    OrganisationMember,
+    OrgRole,
     Party,
     Risk,
     Role,
     Sector,
     Stakeholder,
 )
+from projects.organisations import services as organisation_services
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 - printed for the demo, never used in production
 
@@ -36,6 +40,14 @@ PEOPLE = [
     ("bo@gemenskap.se", "Bo Berg", "Föreningen Gemenskap", Role.EDITOR),
     ("cecilia@gemenskap.se", "Cecilia Carlsson", "Föreningen Gemenskap", Role.READER),
 ]
+# Who acts for each organisation: Anna administers the municipality, Bo the association (Cecilia is a
+# member); each organisation has registered its e-mail domain, so both show as verified.
+ORGANISATION_ROLES = {
+    "anna@exempelkommun.se": OrgRole.ADMIN,
+    "bo@gemenskap.se": OrgRole.ADMIN,
+    "cecilia@gemenskap.se": OrgRole.MEMBER,
+}
+DOMAINS = {"Exempelkommun": "exempelkommun.se", "Föreningen Gemenskap": "gemenskap.se"}
 
 ORGANISATIONS = [
     {"name": "Exempelkommun", "sector": Sector.KOMMUN, "org_number": "212000-1355", "municipality": "Exempelkommun"},
@@ -68,6 +80,22 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             users[email] = user
+        for email, _name, org_name, _role in PEOPLE:
+            organisation = organisations[org_name]
+            if not OrganisationMember.objects.filter(organisation=organisation, user=users[email]).exists():
+                if organisation.members.exists():
+                    member = organisation_services.add_member(
+                        organisation, users[email], via=OrganisationMember.Via.INVITATION
+                    )
+                    organisation_services.change_member_role(member, user=users[email], role=ORGANISATION_ROLES[email])
+                else:  # the first of its people: as if they had registered it
+                    organisation_services.add_member(
+                        organisation, users[email], role=OrgRole.ADMIN, via=OrganisationMember.Via.REGISTERED
+                    )
+        for org_name, domain in DOMAINS.items():
+            if not OrganisationDomain.objects.filter(domain=domain).exists():
+                admin = organisations[org_name].members.filter(role=OrgRole.ADMIN).first().user
+                organisation_services.add_domain(organisations[org_name], user=admin, domain=domain)
 
         title = "Mötesplats för unga i Centrum"
         collaboration = Collaboration.objects.filter(title=title, created_by=users[PEOPLE[0][0]]).first()
