@@ -22,7 +22,7 @@ from .forms import (
 )
 from .models import Invitation, Membership, Party, Role
 from .organisations import services as organisations
-from .organisations.queries import search_organisations
+from .organisations.queries import search_organisations, waiting_for
 from .permissions import Action, collaboration_required, policy
 
 PAGE_SIZE = 20
@@ -57,7 +57,9 @@ def dashboard(request):
         .order_by("collaboration__archived", "-last_activity", "-collaboration__created_at")
     )
     page = _page(request, memberships)
-    return render(request, "projects/dashboard.html", {"page": page})
+    return render(
+        request, "projects/dashboard.html", {"page": page, "organisations_waiting": waiting_for(request.user)}
+    )
 
 
 @login_required

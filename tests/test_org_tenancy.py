@@ -495,3 +495,21 @@ def test_a_person_of_another_organisation_cannot_touch_it_by_any_route(client, v
     )
     assert not OrganisationInvitation.objects.filter(email="bo2@gemenskap.se").exists()
     assert not OrganisationDomain.objects.filter(domain="gemenskap.se").exists()
+
+
+def test_dashboard_tells_the_organisations_people_what_waits(client, victim):
+    kommun, anna, collaboration = victim
+    forening = make_organisation("Föreningen Gemenskap", Sector.IDEELL_FORENING)
+    bo = make_user("Bo Berg")
+    join_organisation(bo, forening)
+    cecilia = make_user("Cecilia Carlsson")
+    join_organisation(cecilia, forening)
+    client.force_login(bo)
+    assert "väntar på svar" not in client.get(reverse("projects:dashboard")).content.decode()
+    actions.add_party(collaboration, user=anna, organisation=forening)
+    services.request_to_join(forening, user=make_user("Petra Persson"))
+    body = client.get(reverse("projects:dashboard")).content.decode()
+    assert "1 förfrågan om att vara part väntar på svar." in body and "1 person vill gå med." in body
+    client.force_login(cecilia)  # a member answers party requests; join requests are for administrators
+    body = client.get(reverse("projects:dashboard")).content.decode()
+    assert "1 förfrågan om att vara part väntar på svar." in body and "vill gå med" not in body
