@@ -69,3 +69,12 @@ def html_to_pdf(html, fetcher=None):
 
 def render_pdf(content, **kwargs):
     return html_to_pdf(render_html(content, **kwargs))
+
+
+def response(data, name):
+    """A PDF as a download."""
+    from django.http import HttpResponse
+
+    answer = HttpResponse(data, content_type="application/pdf")
+    answer["Content-Disposition"] = f'attachment; filename="{name}"'
+    return answer

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from projects import agreements, csv_export
-from projects.agreement_views import _pdf_response
+from projects import agreements, csv_export, pdf
 
 from . import register as reg
 from .permissions import Perm, organisation_required
@@ -64,4 +63,4 @@ def decided_agreement(request, organisation, pk):
     if version is None:
         raise Http404
     name = f"{slugify(version.agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
-    return _pdf_response(agreements.version_pdf(version), name)
+    return pdf.response(agreements.version_pdf(version), name)
