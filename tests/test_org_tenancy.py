@@ -513,3 +513,21 @@ def test_dashboard_tells_the_organisations_people_what_waits(client, victim):
     client.force_login(cecilia)  # a member answers party requests; join requests are for administrators
     body = client.get(reverse("projects:dashboard")).content.decode()
     assert "1 förfrågan om att vara part väntar på svar." in body and "vill gå med" not in body
+
+
+def test_a_member_may_leave_and_their_roles_end_when_nobody_needs_to_take_over(client, victim):
+    kommun, anna, collaboration = victim
+    cecilia = make_user("Cecilia Carlsson")
+    join_organisation(cecilia, kommun)
+    add_member(collaboration, user=cecilia, role=Role.READER, party=collaboration.parties.get())
+    member = kommun.members.get(user=cecilia)
+    client.force_login(cecilia)
+    response = client.post(reverse("projects:org_member_remove", args=[kommun.pk, member.pk]), {"successor": ""})
+    assert response.status_code == 302 and response.url == kommun.get_absolute_url()
+    assert not kommun.members.filter(user=cecilia).exists()
+    assert not Membership.objects.filter(user=cecilia).exists()
+    assert kommun.history.filter(kind="member.left", subject="Cecilia Carlsson").exists()
+    # Somebody else's row is not hers to remove.
+    anna_member = kommun.members.get(user=anna)
+    client.force_login(make_user("Mallory Mask"))
+    assert client.post(reverse("projects:org_member_remove", args=[kommun.pk, anna_member.pk])).status_code == 403

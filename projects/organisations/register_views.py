@@ -23,8 +23,8 @@ def _filters(request):
     )
 
 
-@organisation_required(Perm.VIEW_REGISTER)
 @require_GET
+@organisation_required(Perm.VIEW_REGISTER)
 def register(request, organisation):
     filters = _filters(request)
     page = Paginator(reg.rows(organisation, request.user, filters), reg.PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -45,8 +45,8 @@ def register(request, organisation):
     return render(request, "projects/organisations/register.html", context)
 
 
-@organisation_required(Perm.VIEW_REGISTER)
 @require_GET
+@organisation_required(Perm.VIEW_REGISTER)
 def register_csv(request, organisation):
     today = timezone.localdate()
     name = f"samverkan-{slugify(organisation.name)[:60] or 'organisation'}-{today.isoformat()}.csv"
@@ -54,8 +54,8 @@ def register_csv(request, organisation):
     return csv_export.response(name, reg.csv_header(), reg.csv_rows(rows))
 
 
-@organisation_required(Perm.READ_DECIDED_AGREEMENTS)
 @require_GET
+@organisation_required(Perm.READ_DECIDED_AGREEMENTS)
 def decided_agreement(request, organisation, pk):
     """The decided version's PDF: the one kept since the last party's decision, or (before the
     task has kept it) rendered without being saved, since a GET never writes."""

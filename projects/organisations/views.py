@@ -96,8 +96,8 @@ def organisation_create(request):
     )
 
 
-@organisation_required()
 @require_GET
+@organisation_required()
 def organisation_detail(request, organisation):
     user = request.user
     perms = request.org_perms
@@ -124,8 +124,8 @@ def organisation_detail(request, organisation):
     return render(request, "projects/organisations/detail.html", context)
 
 
-@organisation_required(Perm.EDIT)
 @require_http_methods(["GET", "POST"])
+@organisation_required(Perm.EDIT)
 def organisation_edit(request, organisation):
     before = model_to_dict(organisation, fields=services.EDITABLE_FIELDS)
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -138,8 +138,8 @@ def organisation_edit(request, organisation):
     return render(request, "projects/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-@organisation_required(Perm.VIEW_HISTORY)
 @require_GET
+@organisation_required(Perm.VIEW_HISTORY)
 def organisation_history(request, organisation):
     events = organisation.history.select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("sida"))
@@ -153,8 +153,8 @@ def organisation_history(request, organisation):
 # Joining, claiming ----------------------------------------------------------------------------
 
 
-@organisation_required()
 @require_POST
+@organisation_required()
 def join_request_create(request, organisation):
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
@@ -173,8 +173,8 @@ def join_request_create(request, organisation):
     return redirect(organisation)
 
 
-@organisation_required(Perm.MANAGE_MEMBERS)
 @require_POST
+@organisation_required(Perm.MANAGE_MEMBERS)
 def join_request_answer(request, organisation, request_pk):
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user"), pk=request_pk, organisation=organisation
@@ -196,8 +196,8 @@ def join_request_answer(request, organisation, request_pk):
     return redirect("projects:org_members", organisation.pk)
 
 
-@organisation_required()
 @require_http_methods(["GET", "POST"])
+@organisation_required()
 def organisation_claim(request, organisation):
     if policy.is_admin(request.user, organisation):
         messages.info(request, _("Du är redan administratör för %(name)s.") % {"name": organisation.name})
@@ -246,14 +246,14 @@ def _members_context(request, organisation, **extra):
     return context
 
 
-@organisation_required(Perm.VIEW_MEMBERS)
 @require_GET
+@organisation_required(Perm.VIEW_MEMBERS)
 def members(request, organisation):
     return render(request, "projects/organisations/members.html", _members_context(request, organisation))
 
 
-@organisation_required(Perm.MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
+@organisation_required(Perm.MANAGE_MEMBERS)
 def member_invite(request, organisation):
     form = InviteMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -267,8 +267,8 @@ def member_invite(request, organisation):
     return render(request, "projects/organisations/invite.html", {"organisation": organisation, "form": form})
 
 
-@organisation_required(Perm.MANAGE_MEMBERS)
 @require_POST
+@organisation_required(Perm.MANAGE_MEMBERS)
 def member_role(request, organisation, member_pk):
     member = get_object_or_404(
         OrganisationMember.objects.select_related("user"), pk=member_pk, organisation=organisation
@@ -291,8 +291,8 @@ def member_role(request, organisation, member_pk):
     return redirect("projects:org_members", organisation.pk)
 
 
-@organisation_required()
 @require_http_methods(["GET", "POST"])
+@organisation_required()
 def member_remove(request, organisation, member_pk):
     """An administrator removes a member, or a member leaves: their roles in the organisation's
     parties are handed to a colleague in the same step."""
@@ -339,8 +339,8 @@ def member_remove(request, organisation, member_pk):
     )
 
 
-@organisation_required(Perm.MANAGE_MEMBERS)
 @require_POST
+@organisation_required(Perm.MANAGE_MEMBERS)
 def invitation_revoke(request, organisation, invitation_pk):
     invitation = get_object_or_404(OrganisationInvitation, pk=invitation_pk, organisation=organisation)
     try:
@@ -352,8 +352,8 @@ def invitation_revoke(request, organisation, invitation_pk):
     return redirect("projects:org_members", organisation.pk)
 
 
-@organisation_required(Perm.MANAGE_DOMAINS)
 @require_POST
+@organisation_required(Perm.MANAGE_DOMAINS)
 def domain_add(request, organisation):
     form = DomainForm(request.POST)
     if form.is_valid():
@@ -369,8 +369,8 @@ def domain_add(request, organisation):
     return render(request, "projects/organisations/members.html", context, status=400)
 
 
-@organisation_required(Perm.MANAGE_DOMAINS)
 @require_POST
+@organisation_required(Perm.MANAGE_DOMAINS)
 def domain_remove(request, organisation, domain_pk):
     row = get_object_or_404(OrganisationDomain, pk=domain_pk, organisation=organisation)
     services.remove_domain(row, user=request.user)
@@ -408,8 +408,8 @@ def _accept_invitation(request, invitation, user):
 # Requests to be a party ------------------------------------------------------------------------
 
 
-@organisation_required(Perm.ANSWER_PARTY_REQUESTS)
 @require_POST
+@organisation_required(Perm.ANSWER_PARTY_REQUESTS)
 def party_request_answer(request, organisation, party_pk):
     party = get_object_or_404(
         Party.objects.select_related("collaboration"),
