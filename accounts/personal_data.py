@@ -7,10 +7,11 @@ The rules, written down:
   else's data), every row of the project's models that points to the person (found by walking the
   models: ``walked_models``; the rest is ``HANDLED_APART``), login records, signed-in devices,
   two-factor authenticators (type and dates, never secrets or recovery codes) and linked single-sign-on
-  accounts. Co-members' names and
-  addresses are not included (activity entries about inviting or changing a member keep what and when,
-  not whom; other entries' texts are as the activity list shows them); collaboration titles are. A
-  constant number of queries, however much the person wrote.
+  accounts, and what concerns the person in organisations (``organisations``: memberships, their
+  own requests to join and claims with their text, invitations, domains added, history entries).
+  Co-members' names and addresses are not included (activity entries about inviting or changing a
+  member keep what and when, not whom; other entries' texts are as the activity list shows them);
+  collaboration titles are. A constant number of queries, however much the person wrote.
 - ``delete_account(user, confirm_email=...)`` keeps the row of the user (everything the person wrote
   points to it) but replaces the name with "Borttagen användare", the address with
   ``borttagen-<id>@invalid``, makes the password unusable and the account inactive, and deletes what
@@ -29,6 +30,14 @@ The rules, written down:
 - Refused while the person is the last coordinator of a collaboration that has other members: the
   role is handed over first (a collaboration must not be left without anyone who can manage it).
   A collaboration whose only member is the person is left without members (nobody could take over).
+- Organisations (projects.organisations): refused likewise while the person is the only administrator
+  of an organisation that has other members. Otherwise the person leaves each organisation (its
+  history gets "Medlem lämnade organisationen: Borttagen användare (Kontot raderat)"), their open
+  requests to join and open claims are deleted, invitations to their address that were not accepted
+  are deleted, and the organisations' history is treated as the activity list: the person's entries
+  lose ``actor_name``, and the person's name and address are replaced in every entry's text.
+  Answered requests and resolved claims stay (the organisation's record of who was let in) and show
+  the replaced name.
 - A calendar feed the person created stays (it belongs to the collaboration; renewing it would break
   everyone's subscription): ``created_by`` points to the anonymised row. A coordinator can renew it.
 - The answers a logged-out person saved ("anonymous-save stash") live in the anonymous session, which
@@ -49,7 +58,25 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Collaboration, Event, Invitation, Meeting, MeetingParticipant, Membership, Role
+from projects.models import (
+    Collaboration,
+    Event,
+    Invitation,
+    JoinRequest,
+    Meeting,
+    MeetingParticipant,
+    Membership,
+    Organisation,
+    OrganisationClaim,
+    OrganisationDomain,
+    OrganisationEvent,
+    OrganisationInvitation,
+    OrganisationMember,
+    OrgRole,
+    Role,
+)
+from projects.organisations import services as organisation_services
+from projects.organisations.permissions import policy as organisation_policy
 
 FORMAT = "samverkan-mina-uppgifter"
 FORMAT_VERSION = 1
@@ -74,6 +101,9 @@ DECISION_KINDS = frozenset(
 # Activity entries whose text names another person (the invitee's address, the member's name): the
 # export keeps what happened and when, not whom it was about.
 ABOUT_SOMEONE_ELSE = ("invitation.", "member.")
+# The same for an organisation's history (projects.organisations.services.KINDS): requests and claims
+# name the person who asked, a hand-over both people.
+ORGANISATION_ABOUT_SOMEONE_ELSE = ("invitation.", "member.", "request.", "claim.", "handover")
 
 # Fields never exported: secrets, hashes and large binary or frozen copies.
 NEVER_EXPORTED = frozenset({"token_hash", "pdf", "password", "content", "content_hash", "session_key", "uid"})
@@ -98,6 +128,7 @@ CONTEXT = {
     "projects.Measurement": {"indicator": "indicator__name"},
     "projects.MeetingParticipant": {"meeting": "meeting__title", "party": "party__organisation__name"},
     "projects.LoggedDecision": {"meeting": "meeting__title"},
+    "projects.Party": {"organisation": "organisation__name"},
 }
 
 # Foreign keys to the user model that the generic walk does not export as rows, and why.
@@ -112,16 +143,27 @@ HANDLED_APART = {
     ("mfa.Authenticator", "user"): "mfa_authenticators: type and dates, never the secret or the codes",
     ("socialaccount.SocialAccount", "user"): "social_accounts: provider and uid, not the provider's profile",
     ("usersessions.UserSession", "user"): "sessions: IP address, browser, when",
+    # Organisations (projects.organisations) are not in a collaboration: collect()["organisations"].
+    ("projects.OrganisationMember", "user"): "organisations.memberships: organisation, role, since",
+    ("projects.JoinRequest", "user"): "organisations.join_requests: the person's own message and the answer",
+    ("projects.JoinRequest", "answered_by"): "organisations.join_requests_answered: not the asker's message",
+    ("projects.OrganisationClaim", "user"): "organisations.claims: the person's own text and the outcome",
+    ("projects.OrganisationClaim", "resolved_by"): "organisations.claims_resolved: not the claimant's text",
+    ("projects.OrganisationInvitation", "invited_by"): "organisations.invitations_sent: no address, no token",
+    ("projects.OrganisationInvitation", "accepted_by"): "organisations.invitations_received: own address",
+    ("projects.OrganisationDomain", "added_by"): "organisations.domains_added",
+    ("projects.OrganisationEvent", "actor"): "organisations.history: entries about others keep what and when",
 }
 
 
 class AccountDeletionRefused(Exception):
     """The account cannot be deleted now; ``message`` says why in Swedish."""
 
-    def __init__(self, message, collaborations=()):
+    def __init__(self, message, collaborations=(), organisations=()):
         super().__init__(message)
         self.message = message
         self.collaborations = list(collaborations)
+        self.organisations = list(organisations)
 
 
 # Walking the models ---------------------------------------------------------------------------
@@ -237,6 +279,82 @@ def _labelled(queryset, paths):
     ]
 
 
+ORGANISATION_INVITATION_FIELDS = {
+    "organisation": "organisation__name",
+    "role": "role",
+    "sent_at": "sent_at",
+    "expires_at": "expires_at",
+    "accepted_at": "accepted_at",
+    "revoked_at": "revoked_at",
+}
+
+
+def _organisations(user):
+    """What concerns the person in organisations (see HANDLED_APART): one query per list."""
+    history = _labelled(
+        OrganisationEvent.objects.filter(actor=user),
+        {
+            "organisation": "organisation__name",
+            "kind": "kind",
+            "subject": "subject",
+            "detail": "detail",
+            "actor_name": "actor_name",
+            "created_at": "created_at",
+        },
+    )
+    for row in history:
+        if row["kind"].startswith(ORGANISATION_ABOUT_SOMEONE_ELSE):
+            row["subject"] = row["detail"] = ""
+    return {
+        "memberships": _labelled(
+            OrganisationMember.objects.filter(user=user),
+            {"organisation": "organisation__name", "role": "role", "joined_via": "joined_via", "since": "created_at"},
+        ),
+        "join_requests": _labelled(
+            JoinRequest.objects.filter(user=user),
+            {
+                "organisation": "organisation__name",
+                "message": "message",
+                "sent_at": "created_at",
+                "answered_at": "answered_at",
+                "accepted": "accepted",
+            },
+        ),
+        "join_requests_answered": _labelled(
+            JoinRequest.objects.filter(answered_by=user),
+            {"organisation": "organisation__name", "answered_at": "answered_at", "accepted": "accepted"},
+        ),
+        "claims": _labelled(
+            OrganisationClaim.objects.filter(user=user),
+            {
+                "organisation": "organisation__name",
+                "position": "position",
+                "reason": "reason",
+                "sent_at": "created_at",
+                "resolved_at": "resolved_at",
+                "outcome": "outcome",
+                "note": "note",
+            },
+        ),
+        "claims_resolved": _labelled(
+            OrganisationClaim.objects.filter(resolved_by=user),
+            {"organisation": "organisation__name", "resolved_at": "resolved_at", "outcome": "outcome"},
+        ),
+        "invitations_sent": _labelled(
+            OrganisationInvitation.objects.filter(invited_by=user), ORGANISATION_INVITATION_FIELDS
+        ),
+        "invitations_received": _labelled(
+            OrganisationInvitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)),
+            {"email": "email"} | ORGANISATION_INVITATION_FIELDS,
+        ),
+        "domains_added": _labelled(
+            OrganisationDomain.objects.filter(added_by=user),
+            {"organisation": "organisation__name", "domain": "domain", "added_at": "created_at"},
+        ),
+        "history": history,
+    }
+
+
 # collect --------------------------------------------------------------------------------------
 
 
@@ -284,6 +402,7 @@ def collect(user):
             Invitation.objects.filter(Q(email__iexact=email) | Q(accepted_by=user)),
             {"email": "email"} | INVITATION_FIELDS,
         ),
+        "organisations": _organisations(user),
         "activity": {},
         "login_records": {
             "attempts": [
@@ -365,24 +484,45 @@ def refusal_message(collaborations):
     ) % {"titles": titles}
 
 
+def blocking_organisations(user):
+    """Organisations where ``user`` is the only administrator and others are members: somebody else
+    is made administrator before the account can be deleted."""
+    admins = OrganisationMember.objects.filter(role=OrgRole.ADMIN)
+    other_admins = admins.filter(organisation=OuterRef("organisation")).exclude(user=user)
+    other_members = OrganisationMember.objects.filter(organisation=OuterRef("organisation")).exclude(user=user)
+    ids = (
+        OrganisationMember.objects.filter(user=user, role=OrgRole.ADMIN)
+        .filter(~Exists(other_admins), Exists(other_members))
+        .values("organisation_id")
+    )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def organisation_refusal_message(organisations):
+    names = ", ".join(o.name for o in organisations)
+    return _(
+        "Du är den enda administratören för %(names)s. Gör någon annan till administratör där först "
+        "(under Medlemmar), sedan kan du radera ditt konto."
+    ) % {"names": names}
+
+
 def _mentions(name):
     """A pattern finding ``name`` as a whole word or phrase (so that "Bo" leaves "Boende" alone)."""
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
-def _replace_in_events(collaboration_ids, names, replacement):
+def _replace_mentions(queryset, names, replacement):
+    """Replace ``names`` in the ``subject`` and ``detail`` of the queryset's history entries."""
     names = sorted({n for n in names if n and n.strip()}, key=len, reverse=True)
     if not names:
         return 0
+    model = queryset.model
+    subject_length = model._meta.get_field("subject").max_length
+    detail_length = model._meta.get_field("detail").max_length
     mentions = Q()
     for name in names:
         mentions |= Q(subject__icontains=name) | Q(detail__icontains=name)
-    candidates = (
-        Event.objects.filter(collaboration_id__in=collaboration_ids)
-        .filter(mentions)
-        .exclude(kind__in=DECISION_KINDS)
-        .only("pk", "subject", "detail")
-    )
+    candidates = queryset.filter(mentions).only("pk", "subject", "detail")
     patterns = [_mentions(name) for name in names]
     changed = []
     for event in candidates.iterator(chunk_size=500):
@@ -391,10 +531,15 @@ def _replace_in_events(collaboration_ids, names, replacement):
             subject = pattern.sub(replacement, subject)
             detail = pattern.sub(replacement, detail)
         if (subject, detail) != (event.subject, event.detail):
-            event.subject, event.detail = subject[:300], detail[:500]
+            event.subject, event.detail = subject[:subject_length], detail[:detail_length]
             changed.append(event)
-    Event.objects.bulk_update(changed, ["subject", "detail"], batch_size=500)
+    model.objects.bulk_update(changed, ["subject", "detail"], batch_size=500)
     return len(changed)
+
+
+def _replace_in_events(collaboration_ids, names, replacement):
+    events = Event.objects.filter(collaboration_id__in=collaboration_ids).exclude(kind__in=DECISION_KINDS)
+    return _replace_mentions(events, names, replacement)
 
 
 def _end_sessions(user):
@@ -421,9 +566,17 @@ def delete_account(user, *, confirm_email):
     # Lock the coordinators of the person's collaborations: nobody hands over or leaves meanwhile.
     collaboration_ids = list(Membership.objects.filter(user=user).values_list("collaboration_id", flat=True))
     list(Membership.objects.select_for_update().filter(collaboration_id__in=collaboration_ids, role=Role.COORDINATOR))
+    # Likewise the administrators of the person's organisations.
+    organisation_ids = list(OrganisationMember.objects.filter(user=user).values_list("organisation_id", flat=True))
+    list(
+        OrganisationMember.objects.select_for_update().filter(organisation_id__in=organisation_ids, role=OrgRole.ADMIN)
+    )
     blocking = blocking_collaborations(user)
-    if blocking:
-        raise AccountDeletionRefused(refusal_message(blocking), blocking)
+    blocking_orgs = blocking_organisations(user)
+    if blocking or blocking_orgs:
+        reasons = [refusal_message(blocking)] if blocking else []
+        reasons += [organisation_refusal_message(blocking_orgs)] if blocking_orgs else []
+        raise AccountDeletionRefused(" ".join(reasons), blocking, organisations=blocking_orgs)
 
     replacement = deleted_name()
     old_name, old_email = user.full_name, user.email
@@ -443,6 +596,25 @@ def delete_account(user, *, confirm_email):
         | set(Event.objects.filter(actor=user).values_list("collaboration_id", flat=True).distinct())
     )
     _replace_in_events(mentioned_in, [old_name, old_email], replacement)
+    # The organisations' history likewise (no entry there is a decision): the person's organisations
+    # now and before, and those they asked to join, claimed, were invited to or acted in.
+    organisations_mentioning = (
+        set(organisation_ids)
+        | set(JoinRequest.objects.filter(user=user).values_list("organisation_id", flat=True))
+        | set(OrganisationClaim.objects.filter(user=user).values_list("organisation_id", flat=True))
+        | set(
+            OrganisationInvitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=old_email)).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        | set(OrganisationEvent.objects.filter(actor=user).values_list("organisation_id", flat=True).distinct())
+    )
+    OrganisationEvent.objects.filter(actor=user).update(actor_name="")
+    _replace_mentions(
+        OrganisationEvent.objects.filter(organisation_id__in=organisations_mentioning),
+        [old_name, old_email],
+        replacement,
+    )
     # Meetings: a locked protocol is a record; other meetings show the replaced name.
     locked = Meeting.objects.filter(pk=OuterRef("meeting_id"), minutes_locked_at__isnull=False)
     MeetingParticipant.objects.filter(user=user).exclude(Exists(locked)).update(name=replacement)
@@ -450,6 +622,12 @@ def delete_account(user, *, confirm_email):
     Invitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
     Invitation.objects.filter(Q(email__iexact=old_email) | Q(accepted_by=user)).update(email=new_email)
     Membership.objects.filter(user=user).delete()
+    OrganisationInvitation.objects.filter(email__iexact=old_email, accepted_at__isnull=True).delete()
+    OrganisationInvitation.objects.filter(Q(email__iexact=old_email) | Q(accepted_by=user)).update(email=new_email)
+    OrganisationMember.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user, answered_at__isnull=True).delete()
+    OrganisationClaim.objects.filter(user=user, resolved_at__isnull=True).delete()
+    organisation_policy.forget(user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
@@ -470,6 +648,9 @@ def delete_account(user, *, confirm_email):
     # The other members see that someone left (the list of people no longer shows them).
     for collaboration in Collaboration.objects.filter(pk__in=collaboration_ids):
         Event.record(collaboration, user, Event.Kind.MEMBER_REMOVED, replacement, _("Kontot raderat"))
+    # And the organisations' members (recorded after the name is replaced: nothing keeps the old one).
+    for organisation in Organisation.objects.filter(pk__in=organisation_ids):
+        organisation_services.record(organisation, user, "member.left", replacement, _("Kontot raderat"))
     return user
 
 

@@ -4,7 +4,7 @@ for decision, each party's decision, a new draft, and the PDF. The rules are in 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
@@ -240,6 +240,8 @@ def agreement_freeze(request, collaboration):
         version = agreements.freeze(agreement, user=request.user)
     except AgreementError as error:
         messages.error(request, str(error))
+    except ValidationError as error:  # a party has not yet agreed to take part
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,
@@ -336,7 +338,7 @@ def agreement_pdf(request, collaboration):
             return _to_agreement(request, collaboration)
         name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
         if version.pdf:
-            return _pdf_response(bytes(version.pdf), name)
+            return pdf.response(bytes(version.pdf), name)
         content = version.content
     else:
         name = f"{slugify(agreement.title)[:60]}-utkast.pdf"
@@ -354,14 +356,8 @@ def agreement_pdf(request, collaboration):
         transaction.on_commit(lambda: render_export.enqueue(export.pk))
         return redirect("projects:agreement_export", collaboration.pk, export.pk)
     if version is None:
-        return _pdf_response(pdf.render_pdf(content, draft=True), name)
-    return _pdf_response(agreements.version_pdf(version), name)
-
-
-def _pdf_response(data, name):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return pdf.response(pdf.render_pdf(content, draft=True), name)
+    return pdf.response(agreements.version_pdf(version), name)
 
 
 @login_required
@@ -372,7 +368,7 @@ def agreement_export(request, collaboration, export_pk):
     export = get_object_or_404(PdfExport.objects.defer("pdf"), pk=export_pk, agreement__collaboration=collaboration)
     if request.GET.get("ladda-ner") and export.status == PdfExport.Status.DONE:
         data = PdfExport.objects.values_list("pdf", flat=True).get(pk=export.pk)
-        return _pdf_response(bytes(data), export.filename)
+        return pdf.response(bytes(data), export.filename)
     context = {"collaboration": collaboration, "export": export}
     if request.htmx:
         return render(request, "projects/agreement_export.html#progress", context)

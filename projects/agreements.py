@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -36,6 +37,7 @@ from .models import (
     Membership,
     Party,
     PartyRecord,
+    PartyStatus,
 )
 
 
@@ -250,6 +252,19 @@ def freeze(agreement, *, user):
         raise AgreementError(
             _("Avsnitten %(titles)s saknar text. Skriv dem, eller ange varför de lämnas tomma.")
             % {"titles": ", ".join(s.title for s in missing)}
+        )
+    # Every party decides on the version: an organisation that has not yet agreed to be a party
+    # (projects.organisations) cannot be asked to decide on it.
+    waiting = list(
+        Party.objects.filter(collaboration_id=agreement.collaboration_id, status=PartyStatus.PENDING)
+        .order_by("pk")
+        .values_list("organisation__name", flat=True)
+    )
+    if waiting:
+        raise ValidationError(
+            _("%(names)s har inte tackat ja till att vara part än. Vänta på svaret eller ta bort parten.")
+            % {"names": ", ".join(waiting)},
+            code="party_pending",
         )
     content = snapshot(agreement)
     number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -469,6 +484,15 @@ def version_pdf(version, *, keep=False):
     if version.pdf:
         return bytes(version.pdf)
     decisions = list(version.decisions.select_related("party__organisation"))
+    # The decisions table names each party as the version does, not as the organisation is named
+    # now (these instances are only rendered, never saved). The snapshot's party ids are this
+    # collaboration's only when it was frozen here: a version restored from a file (projects.transfer,
+    # frozen before its collaboration was created) holds the ids of the one it was exported from.
+    if version.frozen_at >= version.agreement.collaboration.created_at:
+        frozen_names = {p.get("id"): p.get("name") for p in version.content.get("parties", [])}
+        for decision in decisions:
+            if frozen_names.get(decision.party_id):
+                decision.party.organisation.name = frozen_names[decision.party_id]
     decided = version.status == AgreementVersion.Status.DECIDED
     data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
     if decided and keep:

@@ -476,6 +476,11 @@ def start_new_period(collaboration, *, user):
             organisation_id=party.organisation_id,
             contribution=party.contribution,
             is_coordinating=party.is_coordinating,
+            # The organisation's consent carries over; a party still waiting for it keeps waiting.
+            status=party.status,
+            requested_by_id=party.requested_by_id,
+            answered_by_id=party.answered_by_id,
+            answered_at=party.answered_at,
         )
     memberships = {}
     for membership in old.memberships.all():

@@ -10,15 +10,21 @@ Import (:func:`import_collaboration`) first validates the whole document (:func:
 reports every problem as "where: what" in Swedish; only a valid document is written, in one
 transaction, as a NEW collaboration titled "<title> (importerad)".
 
-People: only the person importing becomes a member (coordinator of the first party). The people in
-the file are NOT made members and NOT sent invitations: a file anyone can upload must not give
-accounts access to a collaboration, nor make the app send e-mail to addresses it names. They are
-returned (``ImportResult.to_invite``) so the coordinator can invite them from the people page.
-Elsewhere e-mail addresses only attribute history (who wrote an answer, who recorded a decision):
-an address that belongs to an account here is linked to it, an unknown one is left empty.
+People: only the person importing becomes a member: coordinator of the first party whose
+organisation they are a member of (projects.organisations). The people in the file are NOT made
+members and NOT sent invitations: a file anyone can upload must not give accounts access to a
+collaboration, nor make the app send e-mail to addresses it names. They are returned
+(``ImportResult.to_invite``) so the coordinator can invite them from the people page. Elsewhere
+e-mail addresses only attribute history (who wrote an answer, who recorded a decision): an address
+that belongs to an account here is linked to it, an unknown one is left empty.
 
-Organisations are matched by organisation number; one without a number, or with a number not yet
-registered here, is created.
+Organisations: an import never grants anything in an organisation's name. Organisations are matched
+by organisation number and left exactly as they are (name, number, members); one without a number,
+or with a number not yet registered here, is created without members (nobody speaks for it yet). A
+party is accepted only when the importer administers its organisation, or it is the party the
+importer joins; every other party is pending, and a request goes to its organisation as when a
+party is added by hand. An importer who is a member of none of the file's organisations is refused,
+and nothing is created.
 """
 
 import json
@@ -75,6 +81,7 @@ from .models import (
     Organisation,
     Party,
     PartyRecord,
+    PartyStatus,
     Phase,
     PhaseChange,
     PrincipleCommitment,
@@ -84,6 +91,8 @@ from .models import (
     Sector,
     Stakeholder,
 )
+from .organisations import services as organisations
+from .organisations.permissions import policy
 from .validators import normalise_org_number
 
 FORMAT = "samverkan-export"
@@ -1415,8 +1424,36 @@ def _collect(document, key_path):
     return values
 
 
+def _match_organisations(doc, user):
+    """({party ref: the registered Organisation, or None where the import creates one}, the ref of
+    the party the importer joins: the first whose organisation they are a member of). InvalidImport
+    when they are a member of none of them: nobody imports in other organisations' names only."""
+    numbers = [p["organisation"]["org_number"] for p in doc["parties"] if p["organisation"]["org_number"]]
+    known = {o.org_number: o for o in Organisation.objects.filter(org_number__in=numbers)}
+    matched = {
+        p["ref"]: known.get(p["organisation"]["org_number"]) if p["organisation"]["org_number"] else None
+        for p in doc["parties"]
+    }
+    home = next(
+        (ref for ref, organisation in matched.items() if organisation and policy.is_member(user, organisation)),
+        None,
+    )
+    if home is None:
+        raise InvalidImport(
+            [
+                "parties: "
+                + _(
+                    "Du är inte medlem i någon av organisationerna i filen. Be att få gå med i din "
+                    "organisation först, eller importera för en organisation du företräder."
+                )
+            ]
+        )
+    return matched, home
+
+
 @transaction.atomic
 def _restore(doc, *, user):
+    matched, home = _match_organisations(doc, user)  # before anything is written
     User = get_user_model()
     emails = set()
 
@@ -1457,30 +1494,38 @@ def _restore(doc, *, user):
         created_by=user,
     )
 
-    # Parties and their organisations: matched by organisation number, else created.
-    numbers = [p["organisation"]["org_number"] for p in doc["parties"] if p["organisation"]["org_number"]]
-    known = {o.org_number: o for o in Organisation.objects.filter(org_number__in=numbers)}
-    parties = {}
+    # Parties and their organisations: matched by organisation number (and left as they are), else
+    # created without members. A party is pending unless the importer administers its organisation
+    # or joins it (see the module's docstring).
+    parties, pending = {}, []
     for p in doc["parties"]:
         org = p["organisation"]
-        organisation = known.get(org["org_number"]) if org["org_number"] else None
-        if organisation is None:
+        organisation = matched[p["ref"]]
+        created = organisation is None
+        if created:
             organisation = Organisation.objects.create(
                 name=org["name"], sector=org["sector"], org_number=org["org_number"], created_by=user
             )
+            organisations.record(organisation, user, "registered", organisation.name, _("Skapad vid import"))
+        accepted = p["ref"] == home or (not created and policy.is_admin(user, organisation))
         parties[p["ref"]] = Party.objects.create(
             collaboration=collaboration,
             organisation=organisation,
             contribution=p["contribution"],
             is_coordinating=p["is_coordinating"],
+            status=PartyStatus.ACCEPTED if accepted else PartyStatus.PENDING,
+            requested_by=user,
         )
+        if not accepted:
+            pending.append(parties[p["ref"]])
+    for pending_party in pending:
+        organisations.request_party(pending_party, user=user)
 
     def party(ref):
         return parties.get(ref) if ref is not None else None
 
-    first_party = parties[doc["parties"][0]["ref"]]
     membership = Membership.objects.create(
-        collaboration=collaboration, party=first_party, user=user, role=Role.COORDINATOR
+        collaboration=collaboration, party=parties[home], user=user, role=Role.COORDINATOR
     )
     to_invite = [
         {"name": p["name"], "email": p["email"], "role": p["role"], "party": str(party(p["party"]).organisation)}

@@ -285,3 +285,100 @@ def test_a_page_that_asks_for_everything_still_renders(setup):
     assert "Kvar" in text_of(read(data))
     assert any("etc/passwd" in url for url in fetcher.refused)
     assert any("127.0.0.1:9" in url for url in fetcher.refused)
+
+
+# Parties: consent before deciding, and what a decided version keeps ---------------------------
+
+
+def test_freezing_waits_for_every_party_to_accept(client, setup):
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from projects import actions
+    from projects.models import PartyStatus
+    from projects.organisations import services as organisations
+    from tests.factories import join_organisation, make_organisation, make_user
+
+    collaboration, users = setup
+    anna = users["coordinator"]
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    # Two organisations Anna does not act for: named as parties, they wait for their own answer.
+    solsken = make_organisation("Stiftelsen Solsken", "stiftelse")
+    gnistan = make_organisation("Föreningen Gnistan", "ideell_forening")
+    waiting = [actions.add_party(collaboration, user=anna, organisation=org) for org in (solsken, gnistan)]
+    assert {party.status for party in waiting} == {PartyStatus.PENDING}
+    message = (
+        "Stiftelsen Solsken, Föreningen Gnistan har inte tackat ja till att vara part än. "
+        "Vänta på svaret eller ta bort parten."
+    )
+    with pytest.raises(ValidationError) as refused:
+        agreements.freeze(agreement, user=anna)
+    assert refused.value.messages == [message]
+    agreement.refresh_from_db()
+    assert agreement.state == Agreement.State.DRAFT and not agreement.versions.exists()
+    # The page says so.
+    client.force_login(anna)
+    response = client.post(
+        reverse("projects:agreement_freeze", args=[collaboration.pk]), {"agreement": agreement.pk}, follow=True
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not agreement.versions.exists()
+    # One answers yes: still waiting for the other.
+    sara = make_user("Sara Sol")
+    join_organisation(sara, solsken)
+    organisations.answer_party_request(waiting[0], user=sara, accept=True)
+    with pytest.raises(ValidationError) as refused:
+        agreements.freeze(agreement, user=anna)
+    assert refused.value.messages[0].startswith("Föreningen Gnistan har inte tackat ja")
+    # The other says no (the party goes): the version can be frozen, and every party decides.
+    gustav = make_user("Gustav Gnista")
+    join_organisation(gustav, gnistan)
+    organisations.answer_party_request(waiting[1], user=gustav, accept=False)
+    version = agreements.freeze(agreement, user=anna)
+    assert [p["name"] for p in version.content["parties"]] == [
+        "Exempelkommun",
+        "Föreningen Gemenskap",
+        "Stiftelsen Solsken",
+    ]
+
+
+def test_a_decided_version_keeps_the_party_details_it_was_decided_with(setup, django_capture_on_commit_callbacks):
+    from projects.organisations import services as organisations
+
+    collaboration, users = setup
+    anna = users["coordinator"]
+    kommun = anna.memberships.get().party.organisation
+    kommun.org_number = "212000-1355"
+    kommun.save()
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=anna)
+    with django_capture_on_commit_callbacks(execute=True):  # the decided PDF is kept on the last decision
+        for role in ("coordinator", "editor"):
+            decide(version, users[role].memberships.get().party, users[role])
+    version.refresh_from_db()
+    assert version.status == AgreementVersion.Status.DECIDED and version.pdf
+    content, digest = version.content, version.content_hash
+    kept_pdf = text_of(read(bytes(version.pdf)))
+    assert "Exempelkommun" in kept_pdf and "212000-1355" in kept_pdf
+
+    # Its administrator renames the municipality and changes its number (as on its settings page).
+    before = {name: getattr(kommun, name) for name in organisations.EDITABLE_FIELDS}
+    kommun.name, kommun.org_number = "Nya Exempelkommun", "802479-0001"
+    assert organisations.update_organisation(kommun, user=anna, before=before)
+
+    version.refresh_from_db()
+    assert version.content == content and version.content_hash == digest == agreements.content_hash(content)
+    assert [(p["name"], p["org_number"]) for p in version.content["parties"]][0] == ("Exempelkommun", "212000-1355")
+    assert text_of(read(agreements.version_pdf(version))) == kept_pdf
+    # Made again from the snapshot (a PDF not yet kept, or lost): still the party as it was decided.
+    AgreementVersion.objects.filter(pk=version.pk).update(pdf=None)
+    version.refresh_from_db()
+    again = " ".join(text_of(read(agreements.version_pdf(version))).split())  # a table cell wraps lines
+    assert "Exempelkommun Kommun 212000-1355" in again  # the parties table
+    assert "Exempelkommun Godkänd Styrelsen" in again  # the decisions table
+    assert "Nya" not in again and "802479-0001" not in again
+    # The draft, by contrast, shows the organisation as it is now.
+    agreements.new_draft(agreement, user=anna)
+    assert agreements.snapshot(agreement)["parties"][0]["name"] == "Nya Exempelkommun"

@@ -348,6 +348,25 @@ def test_a_period_without_an_agreement_starts_without_one(people):
     assert new.memberships.count() == 3
 
 
+def test_a_party_waiting_for_its_organisation_keeps_waiting_in_the_new_period(people):
+    from projects import actions
+    from projects.models import PartyStatus
+    from tests.factories import make_organisation
+
+    collaboration, users = people
+    anna = users["coordinator"]
+    stiftelse = make_organisation("Stiftelsen Solsken", "stiftelse")  # Anna does not act for it
+    asked = actions.add_party(collaboration, user=anna, organisation=stiftelse)
+    assert asked.status == PartyStatus.PENDING
+    new = phases.start_new_period(collaboration, user=anna)
+    carried = {p.organisation_id: p for p in new.parties.all()}
+    assert len(carried) == 3
+    waiting = carried[stiftelse.pk]
+    assert (waiting.status, waiting.requested_by, waiting.answered_at) == (PartyStatus.PENDING, anna, None)
+    accepted = [p for p in carried.values() if p.organisation_id != stiftelse.pk]
+    assert {p.status for p in accepted} == {PartyStatus.ACCEPTED}
+
+
 def test_evaluation_sections_are_the_uppfoljning_and_omformulering_ones():
     slugs = phases.evaluation_section_slugs()
     assert {"mucf-utvardera", "forum-folja-upp", "forum-omformulering", "sjustegs-steg-7-framgang"} <= slugs

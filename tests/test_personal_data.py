@@ -37,13 +37,20 @@ from projects.models import (
     Decision,
     Event,
     Invitation,
+    JoinRequest,
     LoggedDecision,
     Meeting,
     MeetingParticipant,
     Membership,
+    Organisation,
+    OrganisationClaim,
+    OrganisationEvent,
+    OrganisationInvitation,
+    OrganisationMember,
+    OrgRole,
     Role,
 )
-from tests.factories import PASSWORD, add_member, make_collaboration, make_user
+from tests.factories import PASSWORD, add_member, join_organisation, make_collaboration, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +84,16 @@ def _login_records(email, old=False):
         for row in rows:
             type(row).objects.filter(pk=row.pk).update(attempt_time=when)
     return rows
+
+
+@pytest.fixture
+def people(people):
+    """The shared fixture, with Cecilia an administrator of Föreningen Gemenskap beside Bo: Bo's
+    account can then be deleted without leaving the association's members without an administrator
+    (that refusal is tested apart, below)."""
+    _collaboration, users = people
+    OrganisationMember.objects.filter(user=users["reader"]).update(role=OrgRole.ADMIN)
+    return people
 
 
 @pytest.fixture
@@ -613,3 +630,150 @@ def test_a_locked_protocol_keeps_the_participant_names(people):
     personal_data.delete_account(bo, confirm_email=bo.email)
     after = render_meeting_html(collaboration, meeting)
     assert "Bo Berg" in before and "Bo Berg" in after and DELETED not in after
+
+
+# Organisations ------------------------------------------------------------------------------------
+
+
+def _bo_in_organisations(users):
+    """Bo administers Föreningen Gemenskap (with Cecilia), accepted Dora's request to join it, invited
+    Erik to it, asked to join Stiftelsen Solsken and claimed it; Cecilia changed his role once."""
+    from projects.organisations import services
+
+    bo, cecilia = users["editor"], users["reader"]
+    forening = bo.memberships.get().party.organisation
+    solsken = Organisation.objects.create(name="Stiftelsen Solsken", sector="stiftelse")
+    dora = make_user("Dora Dahl")
+    join_organisation(dora, solsken)  # its administrator
+    asked = services.request_to_join(forening, user=dora, message="Doras egen hälsning")
+    services.answer_join_request(asked, user=bo, accept=True)
+    services.invite_member(forening, user=bo, email="erik.inbjuden@example.se")
+    services.request_to_join(solsken, user=bo, message="Jag vill hjälpa till med läxhjälpen")
+    services.claim(solsken, user=bo, position="Kassör", reason="Jag skötte stiftelsens ekonomi förut")
+    services.record(forening, cecilia, "member.role", "Bo Berg", "Medlem → Administratör")
+    return forening, solsken, dora
+
+
+def test_collect_has_the_persons_organisations_and_not_other_peoples_texts(people):
+    collaboration, users = people
+    bo = users["editor"]
+    forening, solsken, dora = _bo_in_organisations(users)
+    data = personal_data.collect(bo)
+    orgs = data["organisations"]
+    assert orgs["memberships"] == [
+        {"organisation": "Föreningen Gemenskap", "role": "admin", "joined_via": "staff", "since": ANY}
+    ]
+    assert orgs["join_requests"] == [
+        {
+            "organisation": "Stiftelsen Solsken",
+            "message": "Jag vill hjälpa till med läxhjälpen",
+            "sent_at": ANY,
+            "answered_at": None,
+            "accepted": None,
+        }
+    ]
+    assert orgs["join_requests_answered"] == [
+        {"organisation": "Föreningen Gemenskap", "answered_at": ANY, "accepted": True}
+    ]
+    [claim] = orgs["claims"]
+    assert (claim["organisation"], claim["position"], claim["reason"]) == (
+        "Stiftelsen Solsken",
+        "Kassör",
+        "Jag skötte stiftelsens ekonomi förut",
+    )
+    assert orgs["invitations_sent"][0]["organisation"] == "Föreningen Gemenskap"
+    kinds = {(e["organisation"], e["kind"]) for e in orgs["history"]}
+    assert {
+        ("Föreningen Gemenskap", "request.accepted"),
+        ("Föreningen Gemenskap", "invitation.sent"),
+        ("Stiftelsen Solsken", "request.sent"),
+        ("Stiftelsen Solsken", "claim.sent"),
+    } <= kinds
+    assert ("Föreningen Gemenskap", "member.role") not in kinds  # Cecilia's entry, not his
+    text = json.dumps(data, ensure_ascii=False)
+    for other in ("Dora", "Doras egen hälsning", "erik.inbjuden@example.se", "Cecilia", dora.email):
+        assert other not in text
+    json.loads(text)
+
+
+def test_the_only_administrator_of_an_organisation_with_members_is_refused(client, people):
+    collaboration, users = people
+    bo, cecilia = users["editor"], users["reader"]
+    forening = bo.memberships.get().party.organisation
+    OrganisationMember.objects.filter(user=cecilia).update(role=OrgRole.MEMBER)  # Bo the only administrator
+    message = (
+        "Du är den enda administratören för Föreningen Gemenskap. Gör någon annan till administratör där först "
+        "(under Medlemmar), sedan kan du radera ditt konto."
+    )
+    with pytest.raises(AccountDeletionRefused) as refused:
+        personal_data.delete_account(bo, confirm_email=bo.email)
+    assert refused.value.message == message and refused.value.organisations == [forening]
+    bo.refresh_from_db()
+    assert bo.is_active and bo.full_name == "Bo Berg"
+    assert OrganisationMember.objects.filter(user=bo, organisation=forening, role=OrgRole.ADMIN).exists()
+    assert not OrganisationEvent.objects.filter(kind="member.left").exists()
+    # The page says so, and nothing changes.
+    client.force_login(bo)
+    response = client.post(reverse("personal_data:delete"), {"email": bo.email, "password": PASSWORD})
+    assert response.status_code == 400 and message in response.content.decode()
+    bo.refresh_from_db()
+    assert bo.is_active
+    # The last coordinator of a collaboration who is also the last administrator hears both.
+    anna = users["coordinator"]
+    add_member(collaboration, role=Role.READER, party=anna.memberships.get().party, name="Dag Dahl")
+    with pytest.raises(AccountDeletionRefused) as refused:
+        personal_data.delete_account(anna, confirm_email=anna.email)
+    assert "Du är den enda samordnaren i" in refused.value.message
+    assert "Du är den enda administratören för Exempelkommun." in refused.value.message
+    # Once Cecilia administers the association too, Bo's account goes.
+    OrganisationMember.objects.filter(user=cecilia).update(role=OrgRole.ADMIN)
+    personal_data.delete_account(bo, confirm_email=bo.email)
+    assert list(OrganisationMember.objects.filter(organisation=forening).values_list("user", "role")) == [
+        (cecilia.pk, OrgRole.ADMIN)
+    ]
+
+
+def test_deletion_leaves_the_organisations_and_takes_the_name_out_of_their_history(people):
+    from projects.organisations import services
+
+    collaboration, users = people
+    bo = users["editor"]
+    email = bo.email
+    forening, solsken, _dora = _bo_in_organisations(users)
+    gnistan = Organisation.objects.create(name="Föreningen Gnistan", sector="ideell_forening")
+    join_organisation(make_user("Gun Gnista"), gnistan)  # its administrator
+    answered = services.request_to_join(gnistan, user=bo, message="Får jag vara med?")
+    services.answer_join_request(answered, user=gnistan.members.get().user, accept=False)
+    services.invite_member(gnistan, user=gnistan.members.get().user, email=email)  # not accepted
+    assert OrganisationEvent.objects.filter(actor=bo, actor_name="Bo Berg").count() >= 4
+
+    personal_data.delete_account(bo, confirm_email=email)
+
+    assert not OrganisationMember.objects.filter(user=bo).exists()
+    # His open request and claim go; the answered request stays (the organisation's record).
+    assert list(JoinRequest.objects.filter(user=bo).values_list("organisation", flat=True)) == [gnistan.pk]
+    assert not OrganisationClaim.objects.filter(user=bo).exists()
+    assert not OrganisationInvitation.objects.filter(email__iexact=email).exists()
+    # Left the one organisation he was a member of, shown without his name.
+    left = OrganisationEvent.objects.get(kind="member.left")
+    assert (left.organisation, left.subject, left.detail) == (forening, DELETED, "Kontot raderat")
+    assert left.actor == bo and left.actor_name == DELETED
+    # No entry of any organisation's history keeps his name or address, whoever recorded it.
+    assert not OrganisationEvent.objects.filter(actor=bo).exclude(pk=left.pk).exclude(actor_name="").exists()
+    for event in OrganisationEvent.objects.all():
+        shown = f"{event.actor_name} {event.subject} {event.detail}"
+        assert "Bo Berg" not in shown and email not in shown, (event.kind, shown)
+    role = OrganisationEvent.objects.get(organisation=forening, kind="member.role", actor=users["reader"])
+    assert role.subject == DELETED and role.actor_name == "Cecilia Carlsson"
+    asked = OrganisationEvent.objects.get(organisation=solsken, kind="request.sent")
+    assert asked.subject == DELETED
+    invited = OrganisationEvent.objects.get(organisation=gnistan, kind="invitation.sent")
+    assert invited.subject == DELETED
+    # Other people's entries are left as they were.
+    assert OrganisationEvent.objects.get(organisation=forening, kind="request.accepted").subject == "Dora Dahl"
+
+
+def test_privacy_page_tells_about_organisations(client):
+    text = client.get(reverse("personal_data:privacy")).content.decode()
+    assert text.count("Organisationer du är med i: din roll och sedan när") == 2  # the table, and for phones
+    assert "ser organisationens medlemmar att du är med" in text

@@ -35,6 +35,11 @@ from projects.models import (
     MeetingParticipant,
     Membership,
     Organisation,
+    OrganisationEvent,
+    OrganisationMember,
+    OrgRole,
+    Party,
+    PartyStatus,
     Phase,
     PhaseChange,
     PrincipleCommitment,
@@ -43,7 +48,7 @@ from projects.models import (
     Role,
     Stakeholder,
 )
-from tests.factories import make_user
+from tests.factories import join_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -346,6 +351,9 @@ def test_import_matches_organisations_by_number_and_records_the_event(world):
 def test_the_importer_becomes_the_only_member_coordinator_of_the_first_party(world):
     collaboration, users = world
     stranger = make_user("Olle Utomstående")
+    # A colleague at the municipality (not in the collaboration): only a member of one of the file's
+    # organisations may import it (the import never grants anything in another's name).
+    join_organisation(stranger, users["coordinator"].memberships.get().party.organisation)
     result = import_as(stranger, transfer.export_collaboration(collaboration))
     membership = Membership.objects.get(collaboration=result.collaboration)
     assert membership.user == stranger and membership.role == Role.COORDINATOR
@@ -355,6 +363,143 @@ def test_the_importer_becomes_the_only_member_coordinator_of_the_first_party(wor
     answer = Answer.objects.filter(collaboration=result.collaboration, party__isnull=True).exclude(text="").first()
     assert answer.updated_by == users["editor"]
     assert not Membership.objects.filter(collaboration=result.collaboration, user=users["editor"]).exists()
+
+
+# Organisations: an import grants nothing in their name ---------------------------------------------
+
+FORENING_NUMBER = "802000-0009"
+
+
+def organisation_state(organisation):
+    organisation.refresh_from_db()
+    members = sorted(OrganisationMember.objects.filter(organisation=organisation).values_list("user_id", "role"))
+    return (organisation.name, organisation.org_number, organisation.sector, members)
+
+
+def test_an_organisation_the_importer_does_not_administer_is_asked_and_left_as_it_was(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    collaboration, users = world
+    anna, bo = users["coordinator"], users["editor"]
+    forening = bo.memberships.get().party.organisation  # Bo is its administrator, Anna is not in it
+    forening.org_number = FORENING_NUMBER
+    forening.save()
+    document = transfer.export_collaboration(collaboration)
+    document["parties"][1]["organisation"]["name"] = "Föreningen Gemenskap (ändrad i filen)"
+    before = organisation_state(forening)
+    members = OrganisationMember.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_as(anna, document)
+
+    kommun_party, forening_party = result.collaboration.parties.order_by("pk")
+    assert forening_party.organisation == forening  # matched by its number ...
+    assert organisation_state(forening) == before  # ... and nothing of it changed, not even the name
+    assert OrganisationMember.objects.count() == members
+    assert (forening_party.status, forening_party.requested_by) == (PartyStatus.PENDING, anna)
+    assert kommun_party.status == PartyStatus.ACCEPTED  # Anna administers the municipality
+    # Anna takes part for her own organisation only.
+    assert list(Membership.objects.filter(collaboration=result.collaboration).values_list("user", "party")) == [
+        (anna.pk, kommun_party.pk)
+    ]
+    # The association is asked, as when a party is added by hand.
+    asked = OrganisationEvent.objects.get(organisation=forening, kind="party.requested")
+    assert asked.subject == result.collaboration.title and asked.actor == anna
+    assert [m.to for m in mailoutbox] == [[bo.email]]
+    assert result.collaboration.title in mailoutbox[0].subject
+
+
+def test_organisations_the_import_creates_have_no_members_and_are_asked(world):
+    collaboration, users = world
+    anna = users["coordinator"]
+    result = import_as(anna, transfer.export_collaboration(collaboration))
+    created = result.collaboration.parties.order_by("pk")[1]  # Föreningen Gemenskap has no number: created
+    organisation = created.organisation
+    assert not OrganisationMember.objects.filter(organisation=organisation).exists()
+    assert organisation.created_by == anna and created.status == PartyStatus.PENDING
+    registered = OrganisationEvent.objects.get(organisation=organisation, kind="registered")
+    assert (registered.subject, registered.detail, registered.actor) == (
+        "Föreningen Gemenskap",
+        "Skapad vid import",
+        anna,
+    )
+    assert OrganisationEvent.objects.filter(organisation=organisation, kind="party.requested").exists()
+
+
+def test_the_importer_joins_the_first_party_of_their_own_and_gets_nothing_elsewhere(world):
+    collaboration, users = world
+    kommun = users["coordinator"].memberships.get().party.organisation
+    forening = users["editor"].memberships.get().party.organisation
+    forening.org_number = FORENING_NUMBER
+    forening.save()
+    document = transfer.export_collaboration(collaboration)
+    members = set(OrganisationMember.objects.values_list("organisation", "user", "role"))
+
+    # A member (not an administrator) of the association only, the second party in the file.
+    ebba = make_user("Ebba Ek")
+    join_organisation(ebba, forening)
+    members.add((forening.pk, ebba.pk, OrgRole.MEMBER))
+    result = import_as(ebba, document)
+    kommun_party, forening_party = result.collaboration.parties.order_by("pk")
+    membership = Membership.objects.get(collaboration=result.collaboration)
+    assert (membership.user, membership.party, membership.role) == (ebba, forening_party, Role.COORDINATOR)
+    assert forening_party.status == PartyStatus.ACCEPTED  # the party she joins
+    assert kommun_party.status == PartyStatus.PENDING and kommun_party.organisation == kommun
+    assert set(OrganisationMember.objects.values_list("organisation", "user", "role")) == members
+
+    # A member of the municipality who administers the association: joins the first, and the
+    # association (which she answers for) is accepted too.
+    frida = make_user("Frida Fors")
+    join_organisation(frida, kommun)
+    join_organisation(frida, forening, role=OrgRole.ADMIN)
+    members = set(OrganisationMember.objects.values_list("organisation", "user", "role"))
+    result = import_as(frida, document)
+    kommun_party, forening_party = result.collaboration.parties.order_by("pk")
+    assert Membership.objects.get(collaboration=result.collaboration).party == kommun_party
+    assert (kommun_party.status, forening_party.status) == (PartyStatus.ACCEPTED, PartyStatus.ACCEPTED)
+    assert set(OrganisationMember.objects.values_list("organisation", "user", "role")) == members
+
+    # A member, not an administrator, of both: the second party waits for the association's answer.
+    gustav = make_user("Gustav Gran")
+    join_organisation(gustav, kommun)
+    join_organisation(gustav, forening)
+    result = import_as(gustav, document)
+    kommun_party, forening_party = result.collaboration.parties.order_by("pk")
+    assert (kommun_party.status, forening_party.status) == (PartyStatus.ACCEPTED, PartyStatus.PENDING)
+    assert Membership.objects.get(collaboration=result.collaboration).party == kommun_party
+
+
+REFUSED = (
+    "parties: Du är inte medlem i någon av organisationerna i filen. Be att få gå med i din organisation "
+    "först, eller importera för en organisation du företräder."
+)
+
+
+def all_counts():
+    return (
+        *counts(),
+        Party.objects.count(),
+        Membership.objects.count(),
+        OrganisationMember.objects.count(),
+        OrganisationEvent.objects.count(),
+    )
+
+
+def test_an_importer_who_is_a_member_of_none_of_the_organisations_is_refused(client, world, mailoutbox):
+    collaboration, users = world
+    document = transfer.export_collaboration(collaboration)
+    stranger = make_user("Olle Utomstående")
+    # Not even an organisation of the same name counts: only the registered organisation, by number.
+    join_organisation(stranger, Organisation.objects.create(name="Föreningen Gemenskap", sector="ideell_forening"))
+    before = all_counts()
+    with pytest.raises(transfer.InvalidImport) as caught:
+        import_as(stranger, document)
+    assert caught.value.errors == [REFUSED]
+    assert all_counts() == before
+    client.force_login(stranger)
+    response = upload(client, json.dumps(document).encode())
+    assert response.status_code == 400 and REFUSED in response.content.decode()
+    assert all_counts() == before and not mailoutbox
 
 
 def test_unknown_people_in_history_are_left_empty(world):
@@ -554,6 +699,7 @@ def upload(client, data, name="samverkan.json"):
 def test_import_view_creates_and_redirects_to_the_people_to_invite(client, world):
     collaboration, users = world
     stranger = make_user("Olle Utomstående")
+    join_organisation(stranger, users["coordinator"].memberships.get().party.organisation)  # see above
     client.force_login(stranger)
     response = upload(client, transfer.export_json(collaboration).encode())
     new = Collaboration.objects.get(title=collaboration.title + " (importerad)")
