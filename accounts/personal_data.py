@@ -484,6 +484,30 @@ def refusal_message(collaborations):
     ) % {"titles": titles}
 
 
+def blocking_parties(user):
+    """Collaborations (not already blocking) where ``user`` is the only coordinator of their party and
+    the party has other people: the last-coordinator rule holds per party (projects.organisations),
+    so a colleague takes the role over first."""
+    other_coordinators = Membership.objects.filter(party=OuterRef("party"), role=Role.COORDINATOR).exclude(user=user)
+    other_people = Membership.objects.filter(party=OuterRef("party")).exclude(user=user)
+    ids = (
+        Membership.objects.filter(user=user, role=Role.COORDINATOR)
+        .filter(~Exists(other_coordinators), Exists(other_people))
+        .values("collaboration_id")
+    )
+    blocking = {c.pk for c in blocking_collaborations(user)}
+    return list(Collaboration.objects.filter(pk__in=ids).exclude(pk__in=blocking).order_by("title"))
+
+
+def party_refusal_message(collaborations):
+    titles = ", ".join(f"”{c.title}”" for c in collaborations)
+    return _(
+        "Du är den enda samordnaren för din organisation i %(titles)s. Ge rollen till en kollega där "
+        "(under Personer), eller be organisationens administratör att lämna över dina roller (under "
+        "Medlemmar), sedan kan du radera ditt konto."
+    ) % {"titles": titles}
+
+
 def blocking_organisations(user):
     """Organisations where ``user`` is the only administrator and others are members: somebody else
     is made administrator before the account can be deleted."""
@@ -572,11 +596,13 @@ def delete_account(user, *, confirm_email):
         OrganisationMember.objects.select_for_update().filter(organisation_id__in=organisation_ids, role=OrgRole.ADMIN)
     )
     blocking = blocking_collaborations(user)
+    blocking_by_party = blocking_parties(user)
     blocking_orgs = blocking_organisations(user)
-    if blocking or blocking_orgs:
+    if blocking or blocking_by_party or blocking_orgs:
         reasons = [refusal_message(blocking)] if blocking else []
+        reasons += [party_refusal_message(blocking_by_party)] if blocking_by_party else []
         reasons += [organisation_refusal_message(blocking_orgs)] if blocking_orgs else []
-        raise AccountDeletionRefused(" ".join(reasons), blocking, organisations=blocking_orgs)
+        raise AccountDeletionRefused(" ".join(reasons), blocking + blocking_by_party, organisations=blocking_orgs)
 
     replacement = deleted_name()
     old_name, old_email = user.full_name, user.email

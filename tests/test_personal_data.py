@@ -777,3 +777,20 @@ def test_privacy_page_tells_about_organisations(client):
     text = client.get(reverse("personal_data:privacy")).content.decode()
     assert text.count("Organisationer du är med i: din roll och sedan när") == 2  # the table, and for phones
     assert "ser organisationens medlemmar att du är med" in text
+
+
+def test_the_only_coordinator_of_a_party_with_colleagues_cannot_delete_the_account():
+    """The last-coordinator rule holds per party: Exempelkommun keeps a coordinator of its own even
+    though Föreningen Gemenskap has one."""
+    from projects.models import Membership, Role
+    from tests.factories import add_member, collaboration_with_people, make_user
+
+    collaboration, users = collaboration_with_people()
+    bo = users["editor"]
+    Membership.objects.filter(user=bo).update(role=Role.COORDINATOR)
+    anna = users["coordinator"]
+    add_member(collaboration, user=make_user("David Dahl"), role=Role.EDITOR, party=anna.memberships.get().party)
+    with pytest.raises(personal_data.AccountDeletionRefused) as refused:
+        personal_data.delete_account(anna, confirm_email=anna.email)
+    assert "den enda samordnaren för din organisation" in refused.value.message
+    assert Membership.objects.filter(user=anna).exists()
