@@ -50,10 +50,6 @@ class OrganisationMember(models.Model):
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
 
-    @property
-    def is_admin(self):
-        return self.role == OrgRole.ADMIN
-
 
 class OrganisationDomain(models.Model):
     """An e-mail domain of the organisation's own. A person with a verified address in it joins as a

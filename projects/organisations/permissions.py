@@ -58,6 +58,11 @@ STAFF_PERMS = {
 }
 
 
+def is_admin_role(role) -> bool:
+    """The one place that says which role administers an organisation."""
+    return role == OrgRole.ADMIN
+
+
 class OrganisationPolicy:
     def member(self, user, organisation):
         """The person's OrganisationMember row for ``organisation`` (cached on the user), or None."""
@@ -79,7 +84,7 @@ class OrganisationPolicy:
         return self.member(user, organisation) is not None
 
     def is_admin(self, user, organisation):
-        return self.role(user, organisation) == OrgRole.ADMIN
+        return is_admin_role(self.role(user, organisation))
 
     def user_has_permission(self, user, perm, organisation) -> bool:
         if not user.is_authenticated:

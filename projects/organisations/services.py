@@ -44,7 +44,7 @@ from .models import (
     OrganisationMember,
     OrgRole,
 )
-from .permissions import policy
+from .permissions import is_admin_role, policy
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def add_member(organisation, user, *, role=OrgRole.MEMBER, via, actor=None):
     )
     if created:
         record(organisation, actor or user, "member.joined", user.get_full_name(), member.get_joined_via_display())
-    elif role == OrgRole.ADMIN and member.role != OrgRole.ADMIN:
+    elif is_admin_role(role) and not is_admin_role(member.role):
         member.role = OrgRole.ADMIN
         member.save(update_fields=["role"])
         record(organisation, actor or user, "member.role", user.get_full_name(), OrgRole.ADMIN.label)
@@ -193,11 +193,11 @@ def _lock_admins(organisation):
 @transaction.atomic
 def change_member_role(member, *, user, role):
     admins = _lock_admins(member.organisation)
-    if member.role == OrgRole.ADMIN and role != OrgRole.ADMIN and admins == [member.pk]:
+    if is_admin_role(member.role) and not is_admin_role(role) and admins == [member.pk]:
         raise ValidationError(
             _("Organisationen måste ha minst en administratör. Gör någon annan till administratör först.")
         )
-    if member.role == role:
+    if role == member.role:  # nothing to change
         return
     old = member.get_role_display()
     member.role = role
@@ -279,7 +279,7 @@ def remove_member(member, *, user, successor=None):
     organisation = member.organisation
     admins = _lock_admins(organisation)
     member = OrganisationMember.objects.select_related("user", "organisation").get(pk=member.pk)
-    if member.role == OrgRole.ADMIN and admins == [member.pk]:
+    if is_admin_role(member.role) and admins == [member.pk]:
         raise ValidationError(
             _(
                 "%(name)s är organisationens enda administratör. Gör någon annan till administratör först, "

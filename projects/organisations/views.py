@@ -130,7 +130,7 @@ def organisation_edit(request, organisation):
     before = model_to_dict(organisation, fields=services.EDITABLE_FIELDS)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        if services.update_organisation(form.save(commit=False), user=request.user, before=before):
+        if services.update_organisation(form.instance, user=request.user, before=before):
             messages.success(request, _("Ändringarna är sparade."))
         else:
             messages.info(request, _("Inget var ändrat."))
@@ -242,8 +242,7 @@ def _members_context(request, organisation, **extra):
         "roles": OrganisationMember._meta.get_field("role").choices,
         "me": policy.member(request.user, organisation),
     }
-    context.update(extra)
-    return context
+    return context | extra
 
 
 @require_GET
