@@ -30,6 +30,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("Webbplats"), max_length=300, required=False, assume_scheme="https")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("– Välj sektor –")), *Sector.choices]
+        self.fields["sector"].error_messages["required"] = _("Välj vilken sektor organisationen hör till.")
+        self.fields["name"].error_messages["required"] = _("Skriv organisationens namn.")
+
     class Meta:
         model = Organisation
         fields = ["name", "sector", "org_number", "municipality", "website", "contact_email"]
@@ -67,7 +73,16 @@ class OrganisationRegisterForm(OrganisationForm):
         coerce=lambda value: value == "yes",
         initial="yes",
         widget=forms.RadioSelect,
+        # A browser always posts the checked choice; a client that leaves it out registers the
+        # organisation without becoming its administrator (the safe side).
+        required=False,
+        empty_value=False,
     )
+
+    def __init__(self, *args, for_party=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_party:  # registered from a collaboration's party page: usually another organisation
+            self.fields["acts_for_it"].initial = "no"
 
     def taken_organisation(self):
         errors = self.errors.as_data().get("org_number", [])
@@ -138,7 +153,7 @@ class CollaborationCreateForm(CollaborationForm):
     )
     new_organisation_name = forms.CharField(label=_("Ny organisation: namn"), max_length=200, required=False)
     new_organisation_sector = forms.ChoiceField(
-        label=_("Ny organisation: sektor"), choices=[("", "---------"), *Sector.choices], required=False
+        label=_("Ny organisation: sektor"), choices=[("", _("– Välj sektor –")), *Sector.choices], required=False
     )
     new_organisation_number = forms.CharField(
         label=_("Ny organisation: organisationsnummer"),

@@ -90,17 +90,12 @@ policy = CollaborationPolicy()
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """An organisation is shared by every collaboration it takes part in, so it is edited by those
-    who write on its behalf: editors and coordinators of one of its parties. Whoever registered it
-    may edit it until it takes part in a collaboration. Staff can too."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    writers = Membership.objects.filter(party__organisation=organisation, role__in=[Role.EDITOR, Role.COORDINATOR])
-    if writers.filter(user=user).exists():
-        return True
-    return organisation.created_by_id == user.pk and not organisation.parties.exists()
+    """Only an organisation's administrators (and staff) change its details: the organisations
+    feature's policy decides (projects/organisations/permissions.py)."""
+    from .organisations.permissions import Perm
+    from .organisations.permissions import policy as organisation_policy
+
+    return organisation_policy.user_has_permission(user, Perm.EDIT, organisation)
 
 
 def collaboration_required(action=Action.VIEW, *, allow_archived=False):

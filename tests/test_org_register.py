@@ -173,7 +173,7 @@ def test_a_row_has_form_period_phase_agreement_decision_and_record_number(client
         "Genomförande",
         "Beslutad",
         "Beslutad version: 1",
-        'Kommunstyrelsen, <time datetime="2026-11-20">2026-11-20</time>',
+        'Kommunstyrelsen, <time class="text-nowrap" datetime="2026-11-20">2026-11-20</time>',
         f"KS § {ours.pk}",
         "KS 2026/123",
         "Läs den beslutade överenskommelsen (PDF)",

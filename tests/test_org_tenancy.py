@@ -400,9 +400,14 @@ def test_removing_a_member_hands_their_roles_to_a_colleague_in_one_step(client, 
     url = reverse("projects:org_member_remove", args=[kommun.pk, member.pk])
     body = client.get(url).content.decode()
     assert "Enda samordnaren för organisationen" in body
-    # Without a successor: refused, since Anna is the party's only coordinator.
+    # Without a successor: refused, since Anna is the party's only coordinator (by the form, and by
+    # the service whatever calls it).
     response = client.post(url, {"successor": ""})
-    assert "den enda samordnaren för Exempelkommun" in response.content.decode()
+    assert "Välj en kollega som tar över rollerna." in response.content.decode()
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="den enda samordnaren för Exempelkommun"):
+        services.remove_member(member, user=erik)
     assert Membership.objects.filter(user=anna).count() == 2
     successor = kommun.members.get(user=david)
     client.post(url, {"successor": successor.pk})

@@ -5,7 +5,7 @@ from django.urls import reverse
 from projects.forms import OrganisationForm
 from projects.models import Organisation, Sector
 from projects.validators import luhn_ok, normalise_org_number
-from tests.factories import add_member, make_organisation, make_user
+from tests.factories import add_member, join_organisation, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -138,14 +138,19 @@ def test_a_reader_cannot_edit_the_organisation(client, collaboration):
     assert organisation.name == "Föreningen Gemenskap"
 
 
-def test_the_creator_edits_only_until_the_organisation_takes_part(client, collaboration):
+def test_the_creator_edits_only_while_administering_it(client, collaboration):
+    """Issue 13 replaced "the creator edits it until it takes part" with "its administrators edit
+    it": registering it for someone else gives no right to edit it, and whoever administers it keeps
+    editing it after it takes part."""
     creator = make_user("Rut Registrerare")
     organisation = make_organisation("Stiftelsen Ny", Sector.STIFTELSE, created_by=creator)
     client.force_login(creator)
     url = reverse("projects:organisation_edit", args=[organisation.pk])
+    assert client.get(url).status_code == 403
+    join_organisation(creator, organisation)  # the first of its people: its administrator
     assert client.get(url).status_code == 200
     collaboration.parties.create(organisation=organisation)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 200
 
 
 def test_registering_from_the_party_page_returns_there(client, collaboration):

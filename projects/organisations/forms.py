@@ -79,8 +79,12 @@ class RemoveMemberForm(forms.Form):
         empty_label=_("– Ingen: rollerna upphör –"),
     )
 
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member, required=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if required:  # the person is the only coordinator of a party: somebody must take over
+            self.fields["successor"].required = True
+            self.fields["successor"].empty_label = _("– Välj en kollega –")
+            self.fields["successor"].error_messages["required"] = _("Välj en kollega som tar över rollerna.")
         self.fields["successor"].queryset = (
             OrganisationMember.objects.filter(organisation=member.organisation)
             .exclude(pk=member.pk)

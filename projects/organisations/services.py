@@ -207,6 +207,15 @@ def change_member_role(member, *, user, role):
     )
 
 
+def is_last_admin(member):
+    return (
+        is_admin_role(member.role)
+        and not OrganisationMember.objects.filter(organisation_id=member.organisation_id, role=OrgRole.ADMIN)
+        .exclude(pk=member.pk)
+        .exists()
+    )
+
+
 def roles_in_parties(member):
     """The person's memberships in collaborations for this organisation's parties."""
     return list(

@@ -66,10 +66,10 @@ def organisation_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationRegisterForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
+    form = OrganisationRegisterForm(request.POST or None, for_party=bool(next_url))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         organisation = services.register_organisation(
@@ -301,7 +301,9 @@ def member_remove(request, organisation, member_pk):
     leaving = member.user_id == request.user.pk
     if not leaving and not request.org_perms["manage_members"]:
         raise PermissionDenied
-    form = RemoveMemberForm(request.POST or None, member=member)
+    lonely = {m.pk for m in services.parties_left_without_coordinator(member)}
+    last_admin = services.is_last_admin(member)  # refused whatever is chosen: said first, alone
+    form = RemoveMemberForm(request.POST or None, member=member, required=bool(lonely) and not last_admin)
     if request.method == "POST" and form.is_valid():
         successor = form.cleaned_data["successor"]
         try:
@@ -333,7 +335,8 @@ def member_remove(request, organisation, member_pk):
             "leaving": leaving,
             "form": form,
             "roles": services.roles_in_parties(member),
-            "lonely": {m.pk for m in services.parties_left_without_coordinator(member)},
+            "lonely": lonely,
+            "last_admin": last_admin,
         },
     )
 
