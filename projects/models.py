@@ -370,8 +370,37 @@ class Invitation(TokenInvitation):
         indexes = [models.Index(fields=["collaboration", "email"])]
 
 
+class EventKinds:
+    """The kinds of an activity list, declared by the features that record them and checked in Python
+    (``record`` refuses an unknown kind). The database column has no choices, so a new kind needs no
+    migration. ``register`` takes a TextChoices class or a {value: label} dict."""
+
+    def __init__(self):
+        self._labels = {}
+
+    def register(self, kinds):
+        items = kinds.choices if hasattr(kinds, "choices") else kinds.items()
+        for value, label in items:
+            if value in self._labels and str(self._labels[value]) != str(label):
+                raise ValueError(f"Event kind {value!r} is declared twice with different labels")
+            self._labels[value] = label
+        return kinds
+
+    def __contains__(self, kind):
+        return kind in self._labels
+
+    def label(self, kind):
+        return self._labels.get(kind, kind)
+
+    def check(self, kind):
+        if kind not in self._labels:
+            raise ValueError(f"Unknown event kind: {kind!r} (declare it with register)")
+        return kind
+
+
 class Event(models.Model):
-    """One entry of a collaboration's activity list ("Händelser")."""
+    """One entry of a collaboration's activity list ("Händelser"). ``Kind`` holds the kinds of the
+    core loop; a feature may declare more with ``Event.kinds.register``."""
 
     class Kind(models.TextChoices):
         COLLABORATION_CREATED = "collaboration.created", _("Samverkan skapad")
@@ -429,8 +458,10 @@ class Event(models.Model):
     actor_name = models.CharField(
         max_length=150, blank=True, help_text="The actor's name when the event happened; kept on decision events."
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=40, help_text="One of Event.kinds (checked in Python).")
     subject = models.CharField(max_length=300, blank=True, help_text="What the event is about, as shown.")
+
+    kinds = EventKinds()
     detail = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -443,8 +474,12 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"
 
+    def get_kind_display(self):
+        return self.kinds.label(self.kind)
+
     @classmethod
     def record(cls, collaboration, actor, kind, subject="", detail=""):
+        cls.kinds.check(kind)
         return cls.objects.create(
             collaboration=collaboration,
             actor=actor if actor and actor.is_authenticated else None,
@@ -462,6 +497,9 @@ class Event(models.Model):
         if self.kind in DECISION_KINDS and self.actor_name:
             return self.actor_name
         return self.actor.get_full_name() if self.actor_id else ""
+
+
+Event.kinds.register(Event.Kind)
 
 
 # Checklists ----------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ class OrganisationEvent(models.Model):
     def get_kind_label(self):
         from .services import KINDS
 
-        return KINDS.get(self.kind, self.kind)
+        return KINDS.label(self.kind)
 
     def shown_actor_name(self):
         return self.actor.get_full_name() if self.actor_id else self.actor_name

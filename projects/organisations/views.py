@@ -146,7 +146,7 @@ def organisation_history(request, organisation):
     return render(
         request,
         "projects/organisations/history.html",
-        {"organisation": organisation, "perms": request.org_perms, "page": page, "kinds": services.KINDS},
+        {"organisation": organisation, "perms": request.org_perms, "page": page},
     )
 
 
