@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.http import last_modified
 from django.views.generic import TemplateView
+from django.views.i18n import JavaScriptCatalog
 
 from samverkan import health
+
+# The strings of static/js/app.js in the person's language (Django's JavaScript catalog; the
+# translations are in locale/*/LC_MESSAGES/djangojs.po). They change only with a deployment.
+STARTED = timezone.now()
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +18,11 @@ urlpatterns = [
     path("", include("accounts.urls_personal_data")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "i18n/js/",
+        last_modified(lambda request, **kwargs: STARTED)(JavaScriptCatalog.as_view(domain="djangojs")),
+        name="javascript-catalog",
+    ),
     path("guider/", include("guides.urls")),
     path("om/", TemplateView.as_view(template_name="about.html"), name="about"),
     path("", include("projects.urls")),

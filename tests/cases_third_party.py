@@ -128,6 +128,8 @@ ALLAUTH = {
 
 DJANGO = {
     "set_language": Case(method="post", data=lambda ctx: {"language": "en", "next": "/"}, expect=PUBLIC),
+    # The JavaScript catalog (static/js/app.js's messages): public, like the static files.
+    "javascript-catalog": Case(expect=PUBLIC),
 }
 
 

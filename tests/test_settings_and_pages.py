@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -109,6 +110,39 @@ def test_translation_file_is_up_to_date_with_the_code(tmp_path):
     known = {(e.msgctxt, e.msgid) for e in current}
     missing = [e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known]
     assert not missing, f"Run makemessages -l en and translate: {missing[:10]}"
+
+
+def test_javascript_strings_are_in_the_catalog_in_english(tmp_path):
+    """makemessages -d djangojs, run on a copy, finds no string of static/js that locale/en lacks."""
+    import polib
+
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "node_modules", "*.pyc"))
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-d", "djangojs", "-l", "en", "--no-obsolete"],
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    fresh = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"))
+    current = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"))
+    translated = {e.msgid for e in current if e.translated()}
+    assert len(fresh) >= 5
+    missing = [e.msgid for e in fresh if e.msgid not in translated]
+    assert not missing, f"Run makemessages -d djangojs -l en and translate: {missing[:10]}"
+
+
+def test_the_javascript_catalog_speaks_the_persons_language(client):
+    url = reverse("javascript-catalog")
+    swedish = client.get(url, {"sprak": "sv"}, headers={"accept-language": "sv"}).content.decode()
+    assert "Not saved: no contact with the server" not in swedish
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, {"sprak": "en"}).content.decode()
+    assert "Not saved: no contact with the server" in english and "gettext" in english
 
 
 @pytest.mark.django_db

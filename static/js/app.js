@@ -50,21 +50,17 @@
     note.className = `js-note mb-1 text-${kind}`;
     note.textContent = text;
   };
-  const T = (key) => (document.documentElement.lang === "en" ? EN[key] : SV[key]);
-  const SV = {
-    offline: "Inte sparat: ingen kontakt med servern. Försöker igen …",
-    refused: "Inte sparat: du kan inte längre ändra svaret. Ladda om sidan. Din text finns kvar i fältet.",
-    restored: "Osparad text från den här enheten är återställd. Den sparas nu.",
-    theirs: "Deras text är inläst i fältet.",
-    dirty: "Svaret ändrades av någon annan. Du har osparade ändringar; när du sparar får du jämföra.",
+  // The messages, in the person's language: Django's JavaScript catalog (samverkan/urls.py,
+  // locale/*/LC_MESSAGES/djangojs.po) defines gettext; without it the Swedish text is shown.
+  const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+  const MESSAGES = {
+    offline: () => gettext("Inte sparat: ingen kontakt med servern. Försöker igen …"),
+    refused: () => gettext("Inte sparat: du kan inte längre ändra svaret. Ladda om sidan. Din text finns kvar i fältet."),
+    restored: () => gettext("Osparad text från den här enheten är återställd. Den sparas nu."),
+    theirs: () => gettext("Deras text är inläst i fältet."),
+    dirty: () => gettext("Svaret ändrades av någon annan. Du har osparade ändringar; när du sparar får du jämföra."),
   };
-  const EN = {
-    offline: "Not saved: no contact with the server. Retrying …",
-    refused: "Not saved: you can no longer change this answer. Reload the page. Your text is still in the field.",
-    restored: "Unsaved text from this device has been restored. It is being saved now.",
-    theirs: "Their text is now in the field.",
-    dirty: "Someone else changed the answer. You have unsaved changes; when you save you can compare.",
-  };
+  const T = (key) => MESSAGES[key]();
 
   function restoreDrafts() {
     for (const textarea of document.querySelectorAll(".answer textarea[id^='text-']")) {
