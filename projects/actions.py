@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .checklists import confirming_parties, ensure_default_sections, reopen_agreed_answers
 from .models import Collaboration, Event, Invitation, Membership, Party, PartyStatus, Role
 from .organisations import services as organisations
+from .permissions import is_coordinator_role
 
 logger = logging.getLogger(__name__)
 record = Event.record
@@ -150,7 +151,7 @@ def _lock_coordinators(collaboration):
 def change_role(membership, *, user, role):
     coordinators = _lock_coordinators(membership.collaboration)
     before = confirming_party_ids(membership.collaboration)
-    if membership.role == Role.COORDINATOR and role != Role.COORDINATOR and coordinators == [membership.pk]:
+    if is_coordinator_role(membership.role) and not is_coordinator_role(role) and coordinators == [membership.pk]:
         raise ValidationError(_("Samverkan måste ha minst en samordnare. Gör någon annan till samordnare först."))
     old = membership.get_role_display()
     membership.role = role
@@ -168,7 +169,7 @@ def change_role(membership, *, user, role):
 @transaction.atomic
 def remove_member(membership, *, user):
     coordinators = _lock_coordinators(membership.collaboration)
-    if membership.role == Role.COORDINATOR and coordinators == [membership.pk]:
+    if is_coordinator_role(membership.role) and coordinators == [membership.pk]:
         raise ValidationError(_("Den sista samordnaren kan inte tas bort. Gör någon annan till samordnare först."))
     membership.delete()
     record(membership.collaboration, user, Event.Kind.MEMBER_REMOVED, membership.user.get_full_name())

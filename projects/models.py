@@ -281,7 +281,9 @@ class Membership(models.Model):
 
     @property
     def is_coordinator(self):
-        return self.role == Role.COORDINATOR
+        from .permissions import is_coordinator_role
+
+        return is_coordinator_role(self.role)
 
     def is_last_coordinator(self):
         return (

@@ -39,6 +39,12 @@ ROLE_ACTIONS = {
     Role.COORDINATOR: {Action.VIEW, Action.EDIT, Action.MANAGE},
 }
 
+def is_coordinator_role(role) -> bool:
+    """The one place that says which role coordinates a collaboration (and its party): the last
+    coordinator rules and the contacts of a party ask this."""
+    return role == Role.COORDINATOR
+
+
 # What an archived collaboration still allows: reading, and a coordinator restoring it.
 ARCHIVED_ACTIONS = {Action.VIEW}
 

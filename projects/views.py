@@ -20,7 +20,7 @@ from .forms import (
     RoleForm,
     form_errors,
 )
-from .models import Invitation, Membership, Party, Role
+from .models import Invitation, Membership, Party
 from .organisations import services as organisations
 from .organisations.queries import search_organisations, waiting_for
 from .permissions import Action, collaboration_required, policy
@@ -238,7 +238,7 @@ def _people_context(request, collaboration, **extra):
     context = {
         "collaboration": collaboration,
         "members": members,
-        "coordinator_count": sum(1 for member in members if member.role == Role.COORDINATOR),
+        "coordinator_count": sum(1 for member in members if member.is_coordinator),
         "invitations": (
             collaboration.invitations.filter(accepted_at__isnull=True).select_related(
                 "party__organisation", "invited_by"
