@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import ProfileForm
+from .services import rename
 
 
 @login_required
@@ -12,8 +13,7 @@ from .forms import ProfileForm
 def profile(request):
     form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
-        request.user.full_name = form.cleaned_data["full_name"].strip()
-        request.user.save(update_fields=["full_name"])
+        rename(request.user, form.cleaned_data["full_name"])
         messages.success(request, _("Ditt namn är sparat."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -137,7 +137,7 @@ def collaboration_edit(request, collaboration):
     # Not ``request.POST or None``: unticking the only checkbox posts an empty form.
     form = form_class(request.POST if request.method == "POST" else None, instance=collaboration)
     if request.method == "POST" and form.is_valid():
-        actions.update_collaboration(form.save(commit=False), user=request.user, changed_fields=form.changed_data)
+        actions.update_collaboration(form.instance, user=request.user, changed_fields=form.changed_data)
         messages.success(request, _("Ändringarna är sparade."))
         return redirect(collaboration)
     return render(request, "projects/collaboration_form.html", {"form": form, "collaboration": collaboration})
@@ -209,7 +209,7 @@ def party_edit(request, collaboration, party_pk):
     party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_pk, collaboration=collaboration)
     form = PartyForm(request.POST or None, instance=party)
     if request.method == "POST" and form.is_valid():
-        actions.update_party(form.save(commit=False), user=request.user)
+        actions.update_party(form.instance, user=request.user)
         messages.success(request, _("Ändringarna är sparade."))
         return redirect("projects:parties", collaboration.pk)
     return render(request, "projects/party_form.html", {"collaboration": collaboration, "party": party, "form": form})
@@ -249,8 +249,7 @@ def _people_context(request, collaboration, **extra):
         "can_manage": can_manage,
         "roles": Membership._meta.get_field("role").choices,
     }
-    context.update(extra)
-    return context
+    return context | extra
 
 
 @login_required
