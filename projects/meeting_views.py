@@ -155,7 +155,7 @@ def _meeting_form(request, collaboration, meeting):
             created = meeting.pk is None
             try:
                 meeting = rules.save_meeting(
-                    form.save(commit=False),
+                    form.instance,
                     user=request.user,
                     memberships=list(form.cleaned_data["members"]),
                     guests=form.cleaned_data["guests"],
