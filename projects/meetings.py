@@ -15,6 +15,9 @@ from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from icalendar import Calendar as VCalendar
+from icalendar import Event as VEvent
+from icalendar import vDatetime, vText, vUri
 
 from .models import CalendarFeed, Event, LoggedDecision, Meeting, MeetingParticipant, Membership, hash_token
 
@@ -319,39 +322,40 @@ def calendar_meetings(collaboration):
     ).order_by("starts_at", "pk")
 
 
-# iCalendar (RFC 5545), written by hand: a handful of properties, folded and escaped.
+# iCalendar (RFC 5545), written with the icalendar package: it escapes TEXT values, folds the
+# content lines at 75 octets (never inside a UTF-8 character) and ends every line in CRLF.
+# Two gaps in it (7.3) are closed by _Text below; every TEXT value is given as one.
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+class _Text(vText):
+    """A TEXT value as icalendar writes it (backslash, semicolon, comma and line breaks escaped), but:
+    - control characters are dropped: icalendar writes them as they are, and RFC 5545 allows none
+      in a TEXT value but HTAB (line breaks are escaped, so a CR or LF alone is kept as one);
+    - a backslash followed by "N" stays a backslash and an "N": icalendar first reads that pair as
+      RFC 5545's escaped line break and turns it into one ("N:\\Nämnd" would become two lines)."""
+
+    def __new__(cls, value, *args, **kwargs):
+        value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+        return super().__new__(cls, _CONTROL.sub("", value), *args, **kwargs)
+
+    def to_ical(self):
+        return b"\\\\N".join(vText(part).to_ical() for part in str(self).split("\\N"))
+
+
 def ical_text(value):
-    """A TEXT value: backslash, semicolon, comma and line breaks escaped, control characters dropped."""
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def ical_fold(line):
-    """Fold a content line so that no line is longer than 75 octets (continuations begin with a
-    space), never splitting a UTF-8 character."""
-    out, current, size = [], [], 0
-    limit = 75
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            out.append("".join(current))
-            current, size, limit = [" "], 1, 75
-        current.append(char)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
+    """A TEXT value as it is written: backslash, semicolon, comma and line breaks escaped, control
+    characters dropped."""
+    return _Text(value).to_ical().decode()
 
 
 def ical_time(moment):
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A DATE-TIME in UTC ("…Z"), to the second."""
+    return vDatetime(moment.astimezone(UTC).replace(microsecond=0))
 
 
-def _event_lines(meeting, *, url, stamp):
+def _vevent(meeting, *, url, stamp):
     description = [meeting.get_kind_display()]
     if meeting.agenda.strip():
         description += ["", _("Dagordning:"), meeting.agenda.strip()]
@@ -363,43 +367,37 @@ def _event_lines(meeting, *, url, stamp):
         description += ["", _("Länk till mötet: %(link)s") % {"link": meeting.link}]
     if url:
         description += ["", url]
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{ical_text(meeting.uid)}",
-        f"DTSTAMP:{stamp}",
-        f"SEQUENCE:{meeting.sequence}",
-        f"DTSTART:{ical_time(meeting.starts_at)}",
-        f"DTEND:{ical_time(meeting.ends_at)}",
-        f"LAST-MODIFIED:{ical_time(meeting.updated_at)}",
-        f"SUMMARY:{ical_text(meeting.title)}",
-        f"DESCRIPTION:{ical_text(chr(10).join(description))}",
-        "STATUS:CONFIRMED",
-        "TRANSP:OPAQUE",
-    ]
+    event = VEvent()
+    event.add("UID", _Text(meeting.uid))
+    event.add("DTSTAMP", stamp)
+    event.add("SEQUENCE", meeting.sequence)
+    event.add("DTSTART", ical_time(meeting.starts_at))
+    event.add("DTEND", ical_time(meeting.ends_at))
+    event.add("LAST-MODIFIED", ical_time(meeting.updated_at))
+    event.add("SUMMARY", _Text(meeting.title))
+    event.add("DESCRIPTION", _Text("\n".join(description)))
+    event.add("STATUS", "CONFIRMED")
+    event.add("TRANSP", "OPAQUE")
     if meeting.place or meeting.link:
-        lines.append(f"LOCATION:{ical_text(meeting.place or meeting.link)}")
+        event.add("LOCATION", _Text(meeting.place or meeting.link))
     if url:
-        lines.append(f"URL:{url}")
-    lines.append("END:VEVENT")
-    return lines
+        event.add("URL", vUri(url))
+    return event
 
 
 def icalendar(meetings, *, name, url_for=None):
     """A VCALENDAR with one VEVENT per meeting, as bytes: CRLF line ends, folded at 75 octets,
     times in UTC, participants by name only (never an e-mail address)."""
     stamp = ical_time(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Samverkan//Moten//SV",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ical_text(name)}",
-    ]
+    calendar = VCalendar()
+    calendar.add("VERSION", "2.0")
+    calendar.add("PRODID", "-//Samverkan//Moten//SV")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.add("X-WR-CALNAME", _Text(name))  # unknown to icalendar: a plain str would go out unescaped
     for meeting in meetings:
-        lines += _event_lines(meeting, url=url_for(meeting) if url_for else "", stamp=stamp)
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(ical_fold(line) for line in lines) + "\r\n").encode()
+        calendar.add_component(_vevent(meeting, url=url_for(meeting) if url_for else "", stamp=stamp))
+    return calendar.to_ical(sorted=False)  # the properties in the order above
 
 
 # Overview ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -129,15 +130,58 @@ def test_one_meeting_as_ics(client, people, meeting):
 
 
 def test_folding_never_splits_a_character():
-    line = "DESCRIPTION:" + "åäö€𝄞" * 40
-    folded = meetings.ical_fold(line)
-    parts = folded.encode().split(b"\r\n")
+    """The icalendar package folds: a long line of 2-, 3- and 4-octet characters comes out in
+    lines of at most 75 octets, each whole UTF-8, that unfold to the line written."""
+    name = "åäö€𝄞" * 40
+    physical = meetings.icalendar([], name=name).split(b"\r\n")
+    first = next(i for i, part in enumerate(physical) if part.startswith(b"X-WR-CALNAME:"))
+    parts = [physical[first]]
+    while physical[first + len(parts)].startswith(b" "):
+        parts.append(physical[first + len(parts)])
     assert all(len(part) <= 75 for part in parts) and len(parts) > 3
-    assert "".join(p.decode()[1:] if i else p.decode() for i, p in enumerate(parts)) == line
+    assert "".join(p.decode()[1:] if i else p.decode() for i, p in enumerate(parts)) == "X-WR-CALNAME:" + name
 
 
 def test_control_characters_are_dropped():
     assert meetings.ical_text("a\x00b\x1bc\td\r\ne") == "abc\td\\ne"
+    data = meetings.icalendar([], name="a\x00b\x1bc\td\r\ne\x7f")
+    assert b"X-WR-CALNAME:abc\td\\ne\r\n" in data
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", data.replace(b"\r\n", b""))
+
+
+def test_a_backslash_before_n_stays_a_backslash():
+    """icalendar (7.3) would write a backslash and an "N" as an escaped line break: not here."""
+    assert meetings.ical_text("N:\\Nämnd\\nya") == "N:\\\\Nämnd\\\\nya"
+    assert meetings.ical_text("\\\\N") == "\\\\\\\\N"
+
+
+def test_the_file_parses_back_with_icalendar_to_the_same_values(client, people, meeting):
+    collaboration, users = people
+    title = TRICKY + " – åäö, N:\\Nämnd\\protokoll"
+    Meeting.objects.filter(pk=meeting.pk).update(title=title)  # the participants stay
+    meeting.refresh_from_db()
+    client.force_login(users["reader"])
+    data = client.get(reverse("projects:meeting_ics", args=[collaboration.pk, meeting.pk])).content
+    _, (strict,) = events(data)  # the strict parser above agrees
+
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"] == "-//Samverkan//Moten//SV"
+    assert calendar["CALSCALE"] == "GREGORIAN" and calendar["METHOD"] == "PUBLISH"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == title == unescape(prop(strict, "SUMMARY"))
+    description = str(event["DESCRIPTION"])
+    assert description == unescape(prop(strict, "DESCRIPTION"))
+    assert description.startswith(meeting.get_kind_display() + "\n\n")
+    assert meeting.agenda.strip() in description and "Föreningen Gemenskap: Bo Berg, Cecilia Carlsson" in description
+    assert str(event["LOCATION"]) == "Föreningshuset, sal 2; våning 3"
+    assert str(event["UID"]) == meeting.uid and event.decoded("SEQUENCE") == 0
+    assert str(event["STATUS"]) == "CONFIRMED" and str(event["TRANSP"]) == "OPAQUE"
+    assert str(event["URL"]).endswith(reverse("projects:meeting_detail", args=[collaboration.pk, meeting.pk]))
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert start == datetime(2026, 12, 1, 18, 0, tzinfo=STOCKHOLM) and end == start + timedelta(hours=2)
+    assert start.utcoffset() == timedelta(0) and end.utcoffset() == timedelta(0)  # written in UTC
+    assert event.decoded("LAST-MODIFIED") == meeting.updated_at.replace(microsecond=0)
+    assert abs(event.decoded("DTSTAMP") - timezone.now()) < timedelta(minutes=1)
 
 
 def test_uid_is_stable_and_sequence_grows_with_each_change(people, meeting):
