@@ -1,0 +1,104 @@
+"""The layout's rules, checked on the source (docs/architecture.md):
+
+* views never write: a views module calls no ``save``/``delete``/``create``/``update``/``set`` …;
+  the writes are in services (``actions.py``, ``<feature>.py``, ``organisations/services.py``);
+* no role is compared outside the permission policies (``permissions.py`` of the app and of a
+  feature): the rest of the code asks the policy.
+
+``KNOWN`` lists what is left from before these rules, each to be moved (issue 14). The test fails on a
+new finding, and on a listed one that is gone (so the list only shrinks).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["projects", "accounts", "guides", "samverkan"]
+WRITE_METHODS = {
+    "save",
+    "delete",
+    "create",
+    "update",
+    "bulk_create",
+    "bulk_update",
+    "set",
+    "get_or_create",
+    "update_or_create",
+    "add",
+    "remove",
+    "clear",
+}
+
+KNOWN = {
+    ("writes", "projects/checklist_views.py", "save"): 3,
+    ("writes", "projects/checklist_views.py", "get_or_create"): 1,
+    ("writes", "projects/agreement_views.py", "save"): 1,
+    ("writes", "projects/agreement_views.py", "create"): 2,
+    ("writes", "projects/agreement_views.py", "set"): 1,
+    ("roles", "projects/agreements.py", "role"): 3,
+    ("roles", "projects/agreement_views.py", "role"): 2,
+}
+
+
+def _modules():
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _writes(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS:
+            # request.session and messages are not the database; a form's own save(commit=False) is not a write
+            owner = ast.unparse(node.func.value)
+            if owner.startswith(("request.session", "messages", "context", "self.fields")):
+                continue
+            yield node.func.attr
+
+
+def _is_role(node):
+    return (isinstance(node, ast.Attribute) and node.attr == "role") or (
+        isinstance(node, ast.Name) and node.id == "role"
+    )
+
+
+def _role_comparisons(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            # a comparison of a role with a value (not two variables holding roles: "nothing to change")
+            if any(_is_role(side) for side in sides) and not all(_is_role(side) for side in sides):
+                yield "role"
+
+
+def _findings():
+    found = {}
+    for name, tree in _modules():
+        is_views = Path(name).name.endswith("views.py") or "_views" in Path(name).name
+        if is_views:
+            for method in _writes(tree):
+                key = ("writes", name, method)
+                found[key] = found.get(key, 0) + 1
+        if "permissions" not in Path(name).name:
+            for what in _role_comparisons(tree):
+                key = ("roles", name, what)
+                found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_views_do_not_write_and_roles_are_compared_only_in_the_policies():
+    found = _findings()
+    new = {key: n for key, n in found.items() if n > KNOWN.get(key, 0)}
+    gone = {key: n for key, n in KNOWN.items() if found.get(key, 0) < n}
+    assert not new, f"Write in a service and ask the policy (docs/architecture.md): {new}"
+    assert not gone, (
+        f"Fixed, well done: lower these in KNOWN: {gone} (found now: { {k: found.get(k, 0) for k in gone} })"
+    )
+
+
+def test_the_check_sees_a_write_and_a_role_comparison():
+    tree = ast.parse("def view(request):\n    x.save()\n    if membership.role == 'reader':\n        pass\n")
+    assert list(_writes(tree)) == ["save"]
+    assert list(_role_comparisons(tree)) == ["role"]
