@@ -11,7 +11,7 @@ from guides.loader import load
 from projects import transfer
 from projects.models import ChecklistSection, Collaboration
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
-from tests.factories import collaboration_with_people, make_user
+from tests.factories import collaboration_with_people, join_organisation, make_user
 from tests.test_transfer import build_everything
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
@@ -83,6 +83,9 @@ def test_import_a_broken_file_then_a_good_one(world, new_page, viewport, tmp_pat
     broken.write_text(json.dumps(document), encoding="utf-8")
 
     olle = make_user("Olle Utomstående")
+    # The importer joins the party of an organisation they act for (issue 13): Olle is a colleague at
+    # Exempelkommun, not in the collaboration itself.
+    join_organisation(olle, collaboration.parties.get(is_coordinating=True).organisation)
     page = new_page(viewport)
     log_in(page, live, olle)
     page.goto(live.url + reverse("projects:collaboration_import"))

@@ -75,7 +75,9 @@ def test_coordinator_invites_a_person_who_accepts(live, new_page, mailoutbox, vi
     expect(page).to_have_url(re.compile(r"/parter/\?q=Gemenskap$"))  # hx-push-url: the search can be reloaded
     check_page(page, "parties-search")
     add.click()
-    expect(page.get_by_role("status").filter(has_text="Föreningen Gemenskap är tillagd som part.")).to_be_visible()
+    # Anna does not act for the association: it is proposed, and takes part once one of its people
+    # accepts (nobody there yet: Bo, its first contact, will).
+    expect(page.get_by_role("status").filter(has_text="Föreningen Gemenskap är föreslagen som part.")).to_be_visible()
     parties_table = page.get_by_role("table", name="Parterna i samverkan")
     expect(parties_table.get_by_role("link", name="Föreningen Gemenskap", exact=True)).to_be_visible()
     check_page(page, "parties")
@@ -129,6 +131,9 @@ def test_coordinator_invites_a_person_who_accepts(live, new_page, mailoutbox, vi
     assert membership.role == Role.EDITOR
     assert membership.party.organisation.name == "Föreningen Gemenskap"
     assert membership.collaboration.title == TITLE
+    # The first contact of an organisation nobody spoke for becomes its administrator; the party is in.
+    assert membership.party.status == "accepted" and membership.party.answered_by == membership.user
+    assert membership.party.organisation.members.get().role == "admin"
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
