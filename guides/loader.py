@@ -5,10 +5,16 @@ and whatever points at them keeps pointing. Content that is no longer in the fix
 ``retired`` and kept. The whole load is one transaction: a broken file changes nothing.
 Errors name the file and the key (``fixtures/guides/mucf.yaml: sections[0].children[1].items[3]
 (mucf-status-q04): …``).
+
+The form-choice questionnaire's rules (``fixtures/rules/form_choice.yaml``, read by
+projects.form_choice) are not stored in the database; the load checks them against the rest of the
+content, and a problem in them stops the load like any other.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -26,6 +32,7 @@ AUDIENCES = {choice.value for choice in m.Audience}
 ANSWER_MODES = {choice.value for choice in m.AnswerMode}
 SECTION_KINDS = {choice.value for choice in m.Section.Kind}
 ITEM_KINDS = {choice.value for choice in m.Item.Kind}
+FORM_CHOICE_FILE = "rules/form_choice.yaml"
 
 
 class FixtureError(Exception):
@@ -603,6 +610,7 @@ class Loader:
         self.parse_templates()
         for file in GUIDE_FILES:
             self.parse_guide(file)
+        self.parse_form_choice()
         for file, where, model, slug, label in self.links:
             if slug not in self.rows[model]:
                 self.reader.error(
@@ -610,6 +618,43 @@ class Loader:
                 )
         if self.reader.errors:
             raise FixtureError("\n".join(self.reader.errors))
+
+    def parse_form_choice(self):
+        data = self.reader.read(FORM_CHOICE_FILE)
+        if data:
+            check_form_choice(data, partial(self.reader.error, FORM_CHOICE_FILE), self._known())
+
+    def _known(self):
+        """What the parsed fixtures define, for checking what the form-choice rules name."""
+        rows = self.rows
+        named = {(defaults["guide"], defaults["title"]) for defaults, _file, _where in rows[m.Section].values()}
+        for model_rows in list(rows.values()):
+            for defaults, _file, _where in model_rows.values():
+                for key in ("sources", "other_texts"):
+                    entries = defaults.get(key)
+                    for source in entries if isinstance(entries, list) else []:
+                        if isinstance(source, dict):
+                            named.add((source.get("guide"), source.get("section")))
+        named |= {(text.get("guide"), text.get("section")) for _slug, _position, text in self.principle_texts}
+        shown_entries = {
+            slug
+            for slug, (defaults, _file, _where) in rows[m.ReferenceEntry].items()
+            if defaults["reference_list"] in FORMS_PAGE_LISTS
+        }
+        return Known(
+            categories=set(rows[m.FormCategory]),
+            forms={slug: defaults["category"] for slug, (defaults, _f, _w) in rows[m.CollaborationForm].items()},
+            guides=set(rows[m.Guide]),
+            guide_sections=named,
+            sections={slug: defaults["guide"] for slug, (defaults, _f, _w) in rows[m.Section].items()},
+            with_questions={
+                defaults["section"] for defaults, _f, _w in rows[m.Item].values() if defaults["kind"] == "question"
+            },
+            forms_page=set(rows[m.FormCategory])
+            | set(rows[m.CollaborationForm])
+            | (set(FORMS_PAGE_LISTS) & set(rows[m.ReferenceList]))
+            | shown_entries,
+        )
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -697,3 +742,235 @@ def load(base=None) -> Report:
         return Loader(base).load()
     finally:
         invalidate()  # the loader writes in bulk (no signals): what the pages cached is stale now
+
+
+# The form-choice rules ---------------------------------------------------------------------------
+
+POINTS = range(-10, 11)  # what one answer may give or take from a form
+LANGUAGES = ("sv", "en")
+UNKNOWN_ANSWER = "vet_inte"  # added by projects.form_choice to a question that allows it
+FORMS_PAGE_LISTS = ("finansiering-jamforelse", "bidragsformer", "iop-villkor")  # shown by guides.views.forms
+_KEY = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+@dataclass
+class Known:
+    """What the rest of the fixtures define (slugs), for checking what the form-choice rules name."""
+
+    categories: set
+    forms: dict  # form slug -> category slug
+    guides: set
+    guide_sections: set  # (guide, section as the guide names it): section titles and the sources' sections
+    sections: dict  # section slug -> guide slug
+    with_questions: set  # slugs of sections with question items
+    forms_page: set  # the ids on the library's forms page
+
+
+class _FormChoiceCheck:
+    """Checks fixtures/rules/form_choice.yaml: its own structure, and with ``known`` every form,
+    guide, section and page it names. ``error(where, message)`` collects the problems."""
+
+    QUESTION_KEYS = {"key", "text", "help", "hint", "allow_unknown", "answers"}
+    ANSWER_KEYS = {"key", "label", "forms"}
+    EFFECT_KEYS = {"form", "points", "reason", "warning", "decisive"}
+    QUOTE_KEYS = {"key", "text", "guide", "section", "shown_at"}
+    TOP_KEYS = {"ranked_categories", "choosable_categories", "questions", "quotes", "checklists", "reading"}
+
+    def __init__(self, data, error, known=None):
+        self.data, self.error, self.known = data, error, known
+
+    def run(self):
+        for key in sorted(set(self.data) - self.TOP_KEYS, key=str):
+            self.error(key, f"unknown key (known: {', '.join(sorted(self.TOP_KEYS))})")
+        self.ranked = self._categories("ranked_categories")
+        self.choosable = self._categories("choosable_categories")
+        for category in self.ranked - self.choosable:
+            self.error("choosable_categories", f"must include the ranked category {category!r}")
+        quotes = self._quotes()
+        self._questions(quotes)
+        self._form_sections("checklists", need_questions=True)
+        self._form_sections("reading", need_questions=False)
+
+    # -- helpers
+
+    def _list(self, where, value, what):
+        if not isinstance(value, list) or not value:
+            self.error(where, f"needs a list of {what}")
+            return []
+        good = []
+        for index, entry in enumerate(value):
+            if isinstance(entry, dict):
+                good.append((index, entry))
+            else:
+                self.error(f"{where}[{index}]", f"must be a mapping (key: value), not {type(entry).__name__}")
+        return good
+
+    def _keys(self, where, entry, known):
+        for key in sorted(set(entry) - known, key=str):
+            self.error(where, f"unknown key {key!r} (known: {', '.join(sorted(known))})")
+
+    def _key(self, where, entry, seen, what):
+        key = entry.get("key")
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            self.error(where, f"'key' must be lowercase ASCII letters and digits (with - or _), not {key!r}")
+            return None
+        if key in seen:
+            self.error(f"{where} ({key})", f"the {what} key is used twice")
+            return None
+        seen.add(key)
+        return key
+
+    def _texts(self, where, value, name):
+        if not isinstance(value, dict) or set(value) != set(LANGUAGES):
+            self.error(where, f"'{name}' needs exactly the languages {', '.join(LANGUAGES)} (sv: …, en: …)")
+            return
+        for language in LANGUAGES:
+            if not isinstance(value[language], str) or not value[language].strip():
+                self.error(where, f"'{name}.{language}' is missing or empty")
+
+    def _form(self, where, slug, categories, what):
+        if not isinstance(slug, str) or not slug:
+            self.error(where, "'form' is missing or not a slug")
+        elif self.known is not None:
+            if slug not in self.known.forms:
+                self.error(where, f"form {slug!r} does not resolve to any samverkansform in the fixtures")
+            elif self.known.forms[slug] not in categories:
+                listed = ", ".join(sorted(categories))
+                self.error(where, f"form {slug!r} is not one of the {what} (categories {listed})")
+
+    # -- parts
+
+    def _categories(self, key):
+        value = self.data.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(slug, str) for slug in value):
+            self.error(key, "needs a list of category slugs (reference/forms.yaml)")
+            return set()
+        if self.known is not None:
+            for slug in value:
+                if slug not in self.known.categories:
+                    self.error(key, f"category {slug!r} does not resolve to any kategori av samverkansformer")
+        return set(value)
+
+    def _quotes(self):
+        keys = set()
+        for index, entry in self._list("quotes", self.data.get("quotes"), "quotes"):
+            where = f"quotes[{index}]"
+            key = self._key(where, entry, keys, "quote")
+            here = _where(where, key)
+            self._keys(here, entry, self.QUOTE_KEYS)
+            for name in ("text", "guide", "section"):
+                if not isinstance(entry.get(name), str) or not entry[name].strip():
+                    self.error(here, f"'{name}' is missing or empty")
+            shown = entry.get("shown_at")
+            if not isinstance(shown, dict) or len(shown) != 1 or not set(shown) <= {"forms_page", "section_page"}:
+                self.error(here, "'shown_at' needs one of forms_page: <id> or section_page: <section slug>")
+                shown = {}
+            if self.known is None or not isinstance(entry.get("guide"), str):
+                continue
+            guide, section = entry["guide"], entry.get("section")
+            if guide not in self.known.guides:
+                self.error(here, f"guide {guide!r} does not resolve to any guide in the fixtures")
+            elif isinstance(section, str) and (guide, section) not in self.known.guide_sections:
+                self.error(
+                    here,
+                    f"section {section!r} is not a section of {guide} in the fixtures (no section title in "
+                    "guides/ nor section of a source in reference/ has that name)",
+                )
+            for kind, target in shown.items():
+                if not isinstance(target, str):
+                    self.error(here, f"shown_at: {kind} must be a slug, not {target!r}")
+                elif kind == "forms_page" and target not in self.known.forms_page:
+                    self.error(here, f"shown_at: forms_page {target!r} is not an id on the forms page")
+                elif kind == "section_page" and self.known.sections.get(target) != guide:
+                    self.error(here, f"shown_at: section_page {target!r} is not a section of {guide} in the fixtures")
+        return keys
+
+    def _questions(self, quotes):
+        keys = set()
+        for index, entry in self._list("questions", self.data.get("questions"), "questions"):
+            where = f"questions[{index}]"
+            key = self._key(where, entry, keys, "question")
+            here = _where(where, key)
+            self._keys(here, entry, self.QUESTION_KEYS)
+            for name in ("text", "help", "hint"):
+                self._texts(here, entry.get(name), name)
+            if not isinstance(entry.get("allow_unknown", False), bool):
+                self.error(here, "'allow_unknown' must be true or false")
+            answers = entry.get("answers")
+            if not isinstance(answers, list) or not answers:
+                self.error(here, "the question has no answers ('answers' needs a list)")
+                continue
+            answer_keys, effects = set(), 0
+            for position, answer in self._list(f"{where}.answers", answers, "answers"):
+                at = f"{where}.answers[{position}]"
+                answer_key = self._key(at, answer, answer_keys, "answer")
+                if answer_key == UNKNOWN_ANSWER:
+                    self.error(at, f"{UNKNOWN_ANSWER!r} is added by 'allow_unknown: true'; it is not an answer here")
+                self._keys(_where(at, answer_key), answer, self.ANSWER_KEYS)
+                self._texts(_where(at, answer_key), answer.get("label"), "label")
+                if answer.get("forms") is not None:
+                    for number, effect in self._list(f"{at}.forms", answer["forms"], "forms with points"):
+                        self._effect(_where(f"{at}.forms[{number}]", f"{key}: {answer_key}"), effect, quotes)
+                        effects += 1
+            if not effects:
+                self.error(here, "no answer gives any form points (add 'forms' to an answer)")
+
+    def _effect(self, where, effect, quotes):
+        self._keys(where, effect, self.EFFECT_KEYS)
+        self._form(where, effect.get("form"), self.ranked, "forms ranked")
+        points = effect.get("points")
+        if not isinstance(points, int) or isinstance(points, bool) or points not in POINTS:
+            self.error(where, f"points must be a whole number from {POINTS[0]} to {POINTS[-1]}, not {points!r}")
+        kinds = [kind for kind in ("reason", "warning") if kind in effect]
+        if len(kinds) != 1:
+            self.error(where, "needs either 'reason' or 'warning' (the key of a quote)")
+        elif not isinstance(effect[kinds[0]], str) or effect[kinds[0]] not in quotes:
+            self.error(where, f"{kinds[0]} {effect[kinds[0]]!r} is not the key of any quote in 'quotes'")
+        if not isinstance(effect.get("decisive", False), bool):
+            self.error(where, "'decisive' must be true or false")
+        elif effect.get("decisive") and kinds != ["warning"]:
+            self.error(where, "'decisive: true' goes with a warning only")
+
+    def _form_sections(self, key, need_questions):
+        forms = set()
+        for index, entry in self._list(key, self.data.get(key), "forms with sections"):
+            where = f"{key}[{index}]"
+            slug = entry.get("form") if isinstance(entry.get("form"), str) else None
+            here = _where(where, slug)
+            self._keys(here, entry, {"form", "sections"})
+            self._form(here, slug, self.choosable, "forms that may be chosen")
+            if slug in forms:
+                self.error(here, "the form is listed twice")
+            forms.add(slug)
+            sections = entry.get("sections")
+            if not isinstance(sections, list) or not sections:
+                self.error(here, "'sections' needs a list of section slugs")
+                continue
+            for section in sections:
+                if not isinstance(section, str):
+                    self.error(here, f"a section slug must be text, not {section!r}")
+                elif self.known is None:
+                    continue
+                elif section not in self.known.sections:
+                    self.error(here, f"section {section!r} does not resolve to any avsnitt in the fixtures")
+                elif need_questions and section not in self.known.with_questions:
+                    self.error(here, f"section {section!r} has no questions to offer as a checklist")
+
+
+def check_form_choice(data, error, known=None):
+    """Check the form-choice rules; ``error(where, message)`` gets each problem. Without ``known``
+    only the file's own structure is checked (what projects.form_choice does when it reads it);
+    ``load_guides`` passes what the other fixtures define, so every slug and section is checked too."""
+    _FormChoiceCheck(data, error, known).run()
+
+
+def read_form_choice(base=None) -> dict:
+    """fixtures/rules/form_choice.yaml, parsed with the guides' safe loader and checked on its own.
+    Raises FixtureError (one problem a line: ``fixtures/rules/form_choice.yaml: where: what``)."""
+    reader = _Reader(Path(base) if base else default_dir())
+    data = reader.read(FORM_CHOICE_FILE)
+    if data:
+        check_form_choice(data, partial(reader.error, FORM_CHOICE_FILE))
+    if reader.errors:
+        raise FixtureError("\n".join(reader.errors))
+    return data

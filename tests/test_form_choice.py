@@ -9,6 +9,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from guides.models import CollaborationForm, Section
 from projects import form_choice
@@ -19,6 +20,7 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+RULES_FILE = FIXTURES / "rules" / "form_choice.yaml"
 HX = {"HTTP_HX_REQUEST": "true"}
 
 ALL_YES_IOP = {
@@ -283,21 +285,55 @@ def _guide_texts():
     return texts
 
 
+def _rule_quotes():
+    """The quotes as fixtures/rules/form_choice.yaml has them, read here on their own."""
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["quotes"]
+
+
 def test_every_quote_is_verbatim_in_the_guide_and_section_it_names():
     texts = _guide_texts()
-    assert len(form_choice.Q) >= 30
-    for key, quote in form_choice.Q.items():
-        candidates = texts.get((quote.guide, quote.section))
-        assert candidates, f"{key}: no text in the fixtures for {quote.guide}, {quote.section!r}"
-        assert any(_normalise(quote.text) in text for text in candidates), (
-            f"{key}: not found word for word in {quote.guide}, {quote.section!r}: {quote.text!r}"
+    quotes = _rule_quotes()
+    assert len(quotes) >= 30
+    for quote in quotes:
+        key, guide, section, text = quote["key"], quote["guide"], quote["section"], quote["text"]
+        candidates = texts.get((guide, section))
+        assert candidates, f"{key}: no text in the fixtures for {guide}, {section!r}"
+        assert any(_normalise(text) in candidate for candidate in candidates), (
+            f"{key}: not found word for word in {guide}, {section!r}: {text!r}"
         )
+    # What the app quotes is exactly what the file holds (so the check above covers every reason shown).
+    assert {quote["key"]: (quote["text"], quote["guide"], quote["section"]) for quote in quotes} == {
+        key: (quote.text, quote.guide, quote.section) for key, quote in form_choice.Q.items()
+    }
 
 
 def test_a_changed_quote_would_be_caught():
     texts = _guide_texts()
     drifted = form_choice.Q["iop-marknad"].text.replace("marknad", "marknadsplats")
     assert not any(drifted in text for text in texts[("halland", "Idéburet Offentligt Partnerskap")])
+
+
+def test_the_rules_are_read_from_the_fixture_file_once():
+    assert form_choice.load_rules() is form_choice.load_rules()
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    assert [q.key for q in form_choice.QUESTIONS] == [entry["key"] for entry in data["questions"]]
+    effects = sum(len(answer.get("forms") or []) for entry in data["questions"] for answer in entry["answers"])
+    assert len(form_choice.RULES) == effects
+    assert form_choice.RANKED_CATEGORIES == ("dela-erfarenheter", "gora-tillsammans")
+    assert form_choice.CHOOSABLE_CATEGORIES == ("dela-erfarenheter", "gora-tillsammans", "metod")
+    with pytest.raises(AttributeError):
+        form_choice.NO_SUCH_NAME  # noqa: B018
+
+
+def test_question_texts_follow_the_language():
+    market = form_choice.question(2)
+    with translation.override("sv"):
+        assert str(market.text) == "Finns det en marknad eller konkurrens för just det här arbetet?"
+        assert str(market.option(form_choice.UNKNOWN).label) == "Vet inte än"
+    with translation.override("en"):
+        assert str(market.text) == "Is there a market or competition for this particular work?"
+        assert str(market.option("ja").label) == "Yes, companies or others sell that service"
+        assert str(market.option(form_choice.UNKNOWN).label) == "Don't know yet"
 
 
 def test_every_quote_links_to_a_place_that_shows_it(client, people):

@@ -249,3 +249,128 @@ def test_saving_in_the_admin_marks_the_row(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     item.refresh_from_db()
     assert item.text == "Ny lydelse" and item.edited_in_admin
+
+
+# The form-choice rules (fixtures/rules/form_choice.yaml) ------------------------------------------
+
+RULES = "rules/form_choice.yaml"
+
+
+def _rules_error(fixtures, fragment, message):
+    """Load ``fixtures``: it fails, nothing is written, and one line of the error is
+    ``fixtures/rules/form_choice.yaml: <where, containing fragment>: <message>``."""
+    m.Item.objects.filter(slug="mucf-status-q03").update(text="oförändrad")
+    with pytest.raises(FixtureError) as error:
+        load(fixtures)
+    lines = [line for line in str(error.value).splitlines() if message in line]
+    assert lines, str(error.value)
+    assert lines[0].startswith(f"fixtures/{RULES}: ") and f"{fragment}: {message}" in lines[0], lines[0]
+    assert m.Item.objects.get(slug="mucf-status-q03").text == "oförändrad"
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment, message",
+    [
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: iopp, points: 3, reason: iop-initiativ}",
+            ".forms[0] (initiativ: ideburen)",
+            "form 'iopp' does not resolve to any samverkansform in the fixtures",
+        ),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{points: 3, reason: iop-initiativ}",
+            "(initiativ: ideburen)",
+            "'form' is missing or not a slug",
+        ),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: tjanstedesign, points: 3, reason: iop-initiativ}",
+            "(initiativ: ideburen)",
+            "form 'tjanstedesign' is not one of the forms ranked",
+        ),
+        (
+            'section: "Samråd"\n',
+            'section: "Samrådet"\n',
+            "(samrad)",
+            "section 'Samrådet' is not a section of halland in the fixtures",
+        ),
+        ("guide: mucf\n", "guide: mucff\n", "(mucf-iop)", "guide 'mucff' does not resolve to any guide"),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: iop, points: 30, reason: iop-initiativ}",
+            "(initiativ: ideburen)",
+            "points must be a whole number from -10 to 10, not 30",
+        ),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: iop, points: 2.5, reason: iop-initiativ}",
+            "(initiativ: ideburen)",
+            "points must be a whole number from -10 to 10, not 2.5",
+        ),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: iop, points: 3, reason: iop-initiativet}",
+            "(initiativ: ideburen)",
+            "reason 'iop-initiativet' is not the key of any quote",
+        ),
+        (
+            "{form: iop, points: 3, reason: iop-initiativ}",
+            "{form: iop, points: 3, reason: iop-initiativ, decisive: true}",
+            "(initiativ: ideburen)",
+            "'decisive: true' goes with a warning only",
+        ),
+        (
+            "shown_at: {forms_page: samrad}",
+            "shown_at: {forms_page: samradet}",
+            "(samrad)",
+            "shown_at: forms_page 'samradet' is not an id on the forms page",
+        ),
+        (
+            "    sections: [mucf-lagar, mucf-rollfordelning]",
+            "    sections: [mucf-lagar, sjustegs-steg-3-iop]",
+            "(uppdrag-upphandling)",
+            "section 'sjustegs-steg-3-iop' has no questions to offer as a checklist",
+        ),
+        (
+            "    sections: [forum-samverkanskarta]",
+            "    sections: [forum-okand]",
+            "(samrad)",
+            "section 'forum-okand' does not resolve to any avsnitt",
+        ),
+        (
+            '          en: "Yes, companies or others sell that service"\n',
+            "",
+            "(ja)",
+            "'label' needs exactly the languages sv, en",
+        ),
+    ],
+)
+def test_broken_form_choice_rules_give_clear_errors_and_load_nothing(fixtures_copy, old, new, fragment, message):
+    edit(fixtures_copy / RULES, old, new)
+    _rules_error(fixtures_copy, fragment, message)
+
+
+def test_a_question_without_answers_is_refused(fixtures_copy):
+    import yaml
+
+    path = fixtures_copy / RULES
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"][2]["answers"] = []
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _rules_error(fixtures_copy, "questions[2] (initiativ)", "the question has no answers")
+
+
+def test_the_app_reads_only_a_well_formed_rules_file(fixtures_copy):
+    from guides.loader import read_form_choice
+
+    assert read_form_choice()["questions"]  # the shipped file
+    edit(fixtures_copy / RULES, "points: 3, reason: iop-initiativ", "points: '3', reason: iop-initiativ")
+    with pytest.raises(FixtureError, match=r"fixtures/rules/form_choice.yaml: questions\[2\]\.answers\[0\]\.forms"):
+        read_form_choice(fixtures_copy)
+
+
+def test_command_reports_rules_errors_as_command_error(fixtures_copy):
+    edit(fixtures_copy / RULES, 'section: "Samråd"\n', 'section: "Samrådet"\n')
+    with pytest.raises(CommandError, match=r"(?s)nothing was loaded.*rules/form_choice.yaml: quotes\[\d+\] \(samrad\)"):
+        call_command("load_guides", dir=fixtures_copy, verbosity=0)
