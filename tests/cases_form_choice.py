@@ -21,17 +21,45 @@ def recorded_choice(ctx):
     return pk(ctx) | {"choice_pk": choice.pk}
 
 
+def _answered(ctx):
+    """Starting over needs answers to clear: question 2 is answered."""
+    from projects import form_choice
+
+    form_choice.save_answer(ctx["collaboration"], form_choice.question(2), "nej", ctx["users"]["coordinator"])
+    return pk(ctx)
+
+
+def _questionnaire(ctx):
+    from projects.models import FormQuestionnaire
+
+    return list(FormQuestionnaire.objects.filter(collaboration=ctx["collaboration"]).values_list("answers", flat=True))
+
+
+def _choice(ctx):
+    from projects.models import Collaboration, FormChoice
+
+    chosen = FormChoice.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    form = Collaboration.objects.filter(pk=ctx["collaboration"].pk).values_list("form_id", flat=True)
+    return list(form), list(chosen.values_list("form_id", "note"))
+
+
 CASES = {
     "projects:form_choice": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:form_question": Case(kwargs=question, expect=MEMBERS_VIEW),
-    "projects:form_answer": Case(kwargs=question, method="post", data=lambda ctx: {"answer": "nej"}, expect=EDIT),
-    "projects:form_restart": Case(kwargs=pk, method="post", expect=EDIT),
+    # permission: edit.
+    "projects:form_answer": Case(
+        kwargs=question, method="post", data=lambda ctx: {"answer": "nej"}, expect=EDIT, effect=_questionnaire
+    ),
+    # permission: edit (on answers to clear: without any, starting over changed nothing).
+    "projects:form_restart": Case(kwargs=_answered, method="post", expect=EDIT, effect=_questionnaire),
     "projects:form_result": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # permission: manage.
     "projects:form_choose": Case(
         kwargs=pk,
         method="post",
         data=lambda ctx: {"form": "iop", "note": "Både marknad och tillit saknas."},
         expect=MANAGE,
+        effect=_choice,
     ),
     "projects:form_record": Case(kwargs=recorded_choice, expect=MEMBERS_VIEW),
 }

@@ -48,6 +48,33 @@ def measurement_kwargs(ctx):
     return pk(ctx) | {"measurement_pk": ctx["goal_measurement"].pk}
 
 
+def _goals(ctx):
+    from projects.models import Goal
+
+    return list(Goal.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("pk", "title"))
+
+
+def _acceptances(ctx):
+    from projects.models import GoalAcceptance
+
+    rows = GoalAcceptance.objects.filter(goal__collaboration=ctx["collaboration"]).order_by("goal_id", "party_id")
+    return list(rows.values_list("goal_id", "party_id"))
+
+
+def _indicators(ctx):
+    from projects.models import Indicator
+
+    rows = Indicator.objects.filter(goal__collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("pk", "name", "unit", "baseline", "target"))
+
+
+def _measurements(ctx):
+    from projects.models import Measurement
+
+    rows = Measurement.objects.filter(indicator__goal__collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("pk", "value", "measured_on", "party_id", "note"))
+
+
 INDICATOR_DATA = {
     "name": "Nya medlemmar",
     "unit": "personer",
@@ -59,23 +86,33 @@ INDICATOR_DATA = {
 
 CASES = {
     "projects:goals": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:goal_create": Case(kwargs=pk, method="post", data=lambda ctx: {"title": "Nytt mål"}, expect=EDIT),
+    # permission: edit.
+    "projects:goal_create": Case(
+        kwargs=pk, method="post", data=lambda ctx: {"title": "Nytt mål"}, expect=EDIT, effect=_goals
+    ),
     "projects:goal_edit": Case(kwargs=goal_kwargs, expect=EDIT),
-    "projects:goal_delete": Case(kwargs=goal_kwargs, method="post", expect=EDIT),
-    "projects:goal_accept": Case(kwargs=goal_kwargs, method="post", expect=EDIT),
+    # permission: edit.
+    "projects:goal_delete": Case(kwargs=goal_kwargs, method="post", expect=EDIT, effect=_goals),
+    # permission: edit (each writer accepts for their own party).
+    "projects:goal_accept": Case(kwargs=goal_kwargs, method="post", expect=EDIT, effect=_acceptances),
+    # permission: edit.
     "projects:indicator_create": Case(
-        kwargs=goal_kwargs, method="post", data=lambda ctx: dict(INDICATOR_DATA), expect=EDIT
+        kwargs=goal_kwargs, method="post", data=lambda ctx: dict(INDICATOR_DATA), expect=EDIT, effect=_indicators
     ),
     "projects:indicator_edit": Case(kwargs=indicator_kwargs, expect=EDIT),
-    "projects:indicator_delete": Case(kwargs=indicator_kwargs, method="post", expect=EDIT),
+    # permission: edit.
+    "projects:indicator_delete": Case(kwargs=indicator_kwargs, method="post", expect=EDIT, effect=_indicators),
+    # permission: edit (recorded for the writer's own party).
     "projects:measurement_create": Case(
         kwargs=indicator_kwargs,
         method="post",
         data=lambda ctx: {"value": "13,5", "measured_on": "2026-04-01", "note": "April"},
         expect=EDIT,
+        effect=_measurements,
     ),
     # The measurement is the editor's party's: its editor and any coordinator may remove it.
-    "projects:measurement_delete": Case(kwargs=measurement_kwargs, method="post", expect=EDIT),
+    # permission: edit, and goals.may_delete_measurement (the recording party's writers, or a coordinator).
+    "projects:measurement_delete": Case(kwargs=measurement_kwargs, method="post", expect=EDIT, effect=_measurements),
     "projects:indicator_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:measurement_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
 }

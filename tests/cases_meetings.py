@@ -58,24 +58,75 @@ def decision_data(ctx):
     return {"text": "Vi hyr lokalen.", "decided_on": "2026-11-20", "decided_by": "Ordföranden", "mandate": "§ 4"}
 
 
+def _decision_log(ctx):
+    from projects.models import LoggedDecision
+
+    rows = LoggedDecision.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("meeting_id", "text", "decided_on", "decided_by", "mandate"))
+
+
+def _meeting(ctx):
+    from projects.models import Meeting, MeetingParticipant
+
+    meeting = Meeting.objects.filter(pk=ctx["meeting"].pk)
+    participants = MeetingParticipant.objects.filter(meeting=ctx["meeting"]).order_by("party_id", "user_id", "name")
+    return (
+        list(meeting.values_list("title", "kind", "starts_at", "ends_at", "place")),
+        list(participants.values_list("party_id", "user_id", "name")),
+    )
+
+
+def _minutes(ctx):
+    from projects.models import Meeting
+
+    return list(Meeting.objects.filter(pk=ctx["meeting"].pk).values_list("minutes", "minutes_version"))
+
+
+def _approvals(ctx):
+    from projects.models import MeetingParticipant
+
+    rows = MeetingParticipant.objects.filter(meeting=ctx["meeting"]).order_by("pk")
+    return list(rows.values_list("user_id", "approved_version"))
+
+
+def _calendar_secret(ctx):
+    from projects.models import CalendarFeed
+
+    return list(CalendarFeed.objects.filter(collaboration=ctx["collaboration"]).values_list("token_hash", flat=True))
+
+
 CASES = {
     "projects:meetings": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:decisions": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:decision_add": Case(kwargs=pk, method="post", data=decision_data, expect=EDIT),
+    # permission: edit (a decision by delegation, between meetings).
+    "projects:decision_add": Case(kwargs=pk, method="post", data=decision_data, expect=EDIT, effect=_decision_log),
     "projects:meeting_create": Case(kwargs=pk, expect=EDIT),
     "projects:meeting_detail": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
-    "projects:meeting_edit": Case(kwargs=meeting_kwargs, method="post", data=meeting_data, expect=EDIT),
+    # permission: edit.
+    "projects:meeting_edit": Case(
+        kwargs=meeting_kwargs, method="post", data=meeting_data, expect=EDIT, effect=_meeting
+    ),
+    # permission: edit.
     "projects:meeting_minutes": Case(
-        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"minutes": "Ny text", "version": 1}, expect=EDIT
+        kwargs=meeting_kwargs,
+        method="post",
+        data=lambda ctx: {"minutes": "Ny text", "version": 1},
+        expect=EDIT,
+        effect=_minutes,
     ),
     # Every participant approves, whatever their role (all three take part in the case's meeting).
+    # permission: view, and taking part in the meeting (each approves for themselves).
     "projects:meeting_approve": Case(
-        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"version": 1}, expect=MEMBERS_VIEW
+        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"version": 1}, expect=MEMBERS_VIEW, effect=_approvals
     ),
-    "projects:meeting_decision_add": Case(kwargs=meeting_kwargs, method="post", data=decision_data, expect=EDIT),
+    # permission: edit.
+    "projects:meeting_decision_add": Case(
+        kwargs=meeting_kwargs, method="post", data=decision_data, expect=EDIT, effect=_decision_log
+    ),
     "projects:meeting_pdf": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
     "projects:meeting_ics": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
-    "projects:calendar_renew": Case(kwargs=pk, method="post", expect=MANAGE),
+    # permission: manage.
+    "projects:calendar_renew": Case(kwargs=pk, method="post", expect=MANAGE, effect=_calendar_secret),
     # The secret address is the credential: anyone holding it reads the feed, logged in or not.
     "projects:calendar_feed": Case(kwargs=feed_kwargs, expect=dict.fromkeys(ROLES, OK)),
 }

@@ -27,21 +27,42 @@ def _risk(ctx):
     return pk(ctx) | {"risk_pk": risk.pk}
 
 
+def _stakeholders(ctx):
+    from projects.models import Stakeholder
+
+    rows = Stakeholder.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("pk", "name", "kind", "influence", "interest"))
+
+
+def _risks(ctx):
+    from projects.models import Risk
+
+    rows = Risk.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("pk", "title", "probability", "consequence", "status"))
+
+
 STAKEHOLDER_DATA = {"name": "Fritidsgården", "kind": "organisation", "influence": "2", "interest": "4"}
 RISK_DATA = {"title": "Lokalen försvinner", "probability": "2", "consequence": "5", "status": "open"}
 
 CASES = {
     "projects:stakeholders": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:stakeholder_add": Case(kwargs=pk, method="post", data=lambda ctx: STAKEHOLDER_DATA, expect=EDIT),
+    # permission: edit (all the POSTs below).
+    "projects:stakeholder_add": Case(
+        kwargs=pk, method="post", data=lambda ctx: STAKEHOLDER_DATA, expect=EDIT, effect=_stakeholders
+    ),
     "projects:stakeholder_edit": Case(kwargs=_stakeholder, expect=EDIT),
     "projects:stakeholder_move": Case(
-        kwargs=_stakeholder, method="post", data=lambda ctx: {"influence": "1", "interest": "5"}, expect=EDIT
+        kwargs=_stakeholder,
+        method="post",
+        data=lambda ctx: {"influence": "1", "interest": "5"},
+        expect=EDIT,
+        effect=_stakeholders,
     ),
-    "projects:stakeholder_delete": Case(kwargs=_stakeholder, method="post", expect=EDIT),
+    "projects:stakeholder_delete": Case(kwargs=_stakeholder, method="post", expect=EDIT, effect=_stakeholders),
     "projects:stakeholder_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:risks": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:risk_add": Case(kwargs=pk, method="post", data=lambda ctx: RISK_DATA, expect=EDIT),
+    "projects:risk_add": Case(kwargs=pk, method="post", data=lambda ctx: RISK_DATA, expect=EDIT, effect=_risks),
     "projects:risk_edit": Case(kwargs=_risk, expect=EDIT),
-    "projects:risk_close": Case(kwargs=_risk, method="post", expect=EDIT),
+    "projects:risk_close": Case(kwargs=_risk, method="post", expect=EDIT, effect=_risks),
     "projects:risk_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
 }

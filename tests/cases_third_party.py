@@ -26,6 +26,13 @@ from tests.matrix import ADMIN_LOGIN, LOGIN, OK, PUBLIC, ROLES, Case, everyone, 
 NEW_PASSWORD = "ett-helt-nytt-losenord-2026"
 
 
+def _password():
+    """The matrix's people's password (tests.factories)."""
+    from tests.factories import PASSWORD
+
+    return PASSWORD
+
+
 def _confirm_email_key(ctx):
     """A valid e-mail confirmation link for the coordinator's address."""
     from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -59,7 +66,14 @@ def _with_two_factor(ctx):
 
 
 def _login_data(ctx):
-    return {"login": ctx["users"]["reader"].email, "password": "fel-losenord-helt-enkelt"}
+    """The reader's right password: a wrong one logged nobody in, so it proved nothing."""
+    return {"login": ctx["users"]["reader"].email, "password": _password()}
+
+
+def _readers_last_login(ctx):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(pk=ctx["users"]["reader"].pk).values_list("last_login", flat=True))
 
 
 def _signup_data(ctx):
@@ -71,26 +85,82 @@ def _signup_data(ctx):
     }
 
 
+def _new_account(ctx):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(email="ny.person@example.se").values_list("email", "full_name"))
+
+
+def _authentication_records(ctx):
+    """How many authentication steps each of the matrix's sessions has recorded (allauth keeps them
+    in the session: reauthenticating adds one)."""
+    from importlib import import_module
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return [
+        len(store(session_key=key).load().get(AUTHENTICATION_METHODS_SESSION_KEY) or [])
+        for _role, key in sorted(ctx["sessions"].items())
+    ]
+
+
+def _passwords(ctx):
+    from django.contrib.auth import get_user_model
+
+    users = [user.pk for user in ctx["users"].values()]
+    return list(get_user_model().objects.filter(pk__in=users).order_by("pk").values_list("pk", "password"))
+
+
+def _mails_to_the_coordinator(ctx):
+    from django.core import mail
+
+    return [message.subject for message in mail.outbox if ctx["users"]["coordinator"].email in message.to]
+
+
 ALLAUTH = {
-    # Logging in and signing up: open to all; someone already logged in is sent on to the dashboard.
-    "account_login": Case(method="post", data=_login_data, expect=PUBLIC),
-    "account_signup": Case(method="post", data=_signup_data, expect=PUBLIC),
+    # Logging in and signing up: open to all; someone already logged in is sent on to the dashboard
+    # (an "ok" redirect that logs nobody in and creates nothing: so only anonymous changes anything).
+    # permission (both): allauth's rule, anonymous only (RedirectAuthenticatedUserMixin).
+    "account_login": Case(
+        method="post",
+        data=_login_data,
+        expect=PUBLIC,
+        effect=_readers_last_login,
+        changes=frozenset({"anonymous"}),
+    ),
+    "account_signup": Case(
+        method="post", data=_signup_data, expect=PUBLIC, effect=_new_account, changes=frozenset({"anonymous"})
+    ),
     # The logout page asks first (GET); without a session it sends to the login page.
     "account_logout": Case(expect=everyone(OK)),
     "account_inactive": Case(expect=PUBLIC),
-    "account_reauthenticate": Case(method="post", data=lambda ctx: {"password": "fel-losenord"}, expect=everyone(OK)),
+    # permission: logged in, one's own session (the right password: a wrong one recorded nothing).
+    "account_reauthenticate": Case(
+        method="post",
+        data=lambda ctx: {"password": _password()},
+        expect=everyone(OK),
+        effect=_authentication_records,
+    ),
     "account_email": Case(expect=everyone(OK)),
     "account_email_verification_sent": Case(expect=PUBLIC),
     "account_confirm_email": Case(kwargs=_confirm_email_key, expect=PUBLIC),
+    # permission: logged in, one's own password (the right old password: a wrong one changed nothing).
     "account_change_password": Case(
         method="post",
-        data=lambda ctx: {"oldpassword": "fel-losenord", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        data=lambda ctx: {"oldpassword": _password(), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         expect=everyone(OK),
+        effect=_passwords,
     ),
     # Everyone in the matrix has a password: the page sends them to "change password".
     "account_set_password": Case(expect=everyone(OK)),
+    # permission: anyone may ask; the link goes to the address's owner only.
     "account_reset_password": Case(
-        method="post", data=lambda ctx: {"email": ctx["users"]["coordinator"].email}, expect=PUBLIC
+        method="post",
+        data=lambda ctx: {"email": ctx["users"]["coordinator"].email},
+        expect=PUBLIC,
+        effect=_mails_to_the_coordinator,
     ),
     "account_reset_password_done": Case(expect=PUBLIC),
     "account_reset_password_from_key": Case(kwargs=_reset_key, expect=PUBLIC),
@@ -127,6 +197,7 @@ ALLAUTH = {
 }
 
 DJANGO = {
+    # permission: open to all. No effect: it only sets the language cookie, which is no row to read.
     "set_language": Case(method="post", data=lambda ctx: {"language": "en", "next": "/"}, expect=PUBLIC),
     # The JavaScript catalog (static/js/app.js's messages): public, like the static files.
     "javascript-catalog": Case(expect=PUBLIC),

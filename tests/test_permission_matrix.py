@@ -65,6 +65,122 @@ def _section_not_taken(ctx):
     return sections_with_questions().exclude(pk__in=taken).first().pk
 
 
+# -- effects: what each POST changes when it is allowed (tests/matrix.py ``Case.effect``) ---------------
+
+
+def _parties(ctx):
+    from projects.models import Party
+
+    return list(
+        Party.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("organisation_id", "status")
+    )
+
+
+def _memberships(ctx):
+    from projects.models import Membership
+
+    return list(
+        Membership.objects.filter(collaboration=ctx["collaboration"])
+        .order_by("pk")
+        .values_list("pk", "user_id", "role")
+    )
+
+
+def _invitation_state(ctx):
+    return list(Invitation.objects.filter(pk=ctx["invitation"].pk).values_list("token_hash", "revoked_at"))
+
+
+def _agreements(ctx):
+    from projects.models import Agreement
+
+    return list(
+        Agreement.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("pk", "period", "state")
+    )
+
+
+def _no_agreement_yet(ctx):
+    """Starting an agreement needs a collaboration without one (the context has one: remove it)."""
+    from projects.models import Agreement
+
+    Agreement.objects.filter(collaboration=ctx["collaboration"]).delete()
+    return pk(ctx)
+
+
+def _agreement_section(ctx):
+    from projects.models import AgreementSection
+
+    return list(
+        AgreementSection.objects.filter(pk=ctx["agreement_section"].pk).values_list("text", "version", "omitted_reason")
+    )
+
+
+def _agreement_sections(ctx):
+    return list(ctx["agreement"].sections.order_by("order", "pk").values_list("pk", "title"))
+
+
+def _agreement_state(ctx):
+    from projects.models import Agreement, AgreementVersion
+
+    state = Agreement.objects.filter(pk=ctx["agreement"].pk).values_list("state", flat=True)
+    versions = AgreementVersion.objects.filter(agreement=ctx["agreement"]).order_by("number")
+    return list(state), list(versions.values_list("number", "status"))
+
+
+def _complete_agreement(ctx):
+    """Freezing needs every required section written or its omission explained."""
+    from projects.models import AgreementSection
+
+    AgreementSection.objects.filter(agreement=ctx["agreement"], required=True, text="", omitted_reason="").update(
+        omitted_reason="Inte aktuellt i den här samverkan."
+    )
+    return pk(ctx)
+
+
+def _frozen_agreement(ctx):
+    """A version for decision: deciding needs one."""
+    from projects import agreements
+
+    _complete_agreement(ctx)
+    agreements.freeze(ctx["agreement"], user=ctx["users"]["coordinator"])
+    return pk(ctx)
+
+
+def _decisions(ctx):
+    from projects.models import Decision
+
+    decisions = Decision.objects.filter(version__agreement=ctx["agreement"]).order_by("pk")
+    return list(decisions.values_list("version__number", "party_id", "approved", "reference"))
+
+
+def _party_records(ctx):
+    return list(ctx["agreement"].party_records.order_by("party_id").values_list("party_id", "record_number"))
+
+
+def _writers(ctx):
+    return sorted(ctx["agreement"].writers.values_list("pk", flat=True))
+
+
+def _checklist_sections(ctx):
+    from projects.models import ChecklistSection
+
+    rows = ChecklistSection.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("section_id", "active", "answer_mode"))
+
+
+def _joint_answer(ctx):
+    from projects.models import Answer
+
+    answer = Answer.objects.filter(collaboration=ctx["collaboration"], item=ctx["item"], party=None)
+    return list(answer.values_list("text", "version", "status"))
+
+
+def _confirmations(ctx):
+    from projects.models import Confirmation
+
+    rows = Confirmation.objects.filter(answer__collaboration=ctx["collaboration"], answer__item=ctx["item"])
+    return list(rows.order_by("party_id").values_list("party_id", "version"))
+
+
 CORE = {
     "projects:dashboard": Case(expect=everyone(OK)),
     "projects:collaboration_create": Case(expect=everyone(OK)),
@@ -72,29 +188,49 @@ CORE = {
     "projects:collaboration_edit": Case(kwargs=pk, expect=MANAGE),
     "projects:events": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:parties": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # permission: manage (the coordinator names Trossamfundet Hopp: a pending party, as it does not act for it).
     "projects:party_add": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"organisation": ctx["spare_org"].pk}, expect=MANAGE
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"organisation": ctx["spare_org"].pk},
+        expect=MANAGE,
+        effect=_parties,
     ),
     "projects:party_edit": Case(kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["civil_party"].pk}, expect=MANAGE),
+    # permission: manage.
     "projects:party_remove": Case(
-        kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["empty_party"].pk}, method="post", expect=MANAGE
+        kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["empty_party"].pk}, method="post", expect=MANAGE, effect=_parties
     ),
     "projects:people": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # permission: manage.
     "projects:member_role": Case(
         kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk},
         method="post",
         data=lambda ctx: {"role": Role.EDITOR},
         expect=MANAGE,
+        effect=_memberships,
     ),
+    # permission: manage.
     "projects:member_remove": Case(
-        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk}, method="post", expect=MANAGE
+        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk},
+        method="post",
+        expect=MANAGE,
+        effect=_memberships,
     ),
     "projects:invitation_create": Case(kwargs=pk, expect=MANAGE),
+    # permission: manage (a new link: the stored hash changes).
     "projects:invitation_resend": Case(
-        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk}, method="post", expect=MANAGE
+        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk},
+        method="post",
+        expect=MANAGE,
+        effect=_invitation_state,
     ),
+    # permission: manage.
     "projects:invitation_revoke": Case(
-        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk}, method="post", expect=MANAGE
+        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk},
+        method="post",
+        expect=MANAGE,
+        effect=_invitation_state,
     ),
     # The link is the credential: anyone holding it sees it; a logged-in account that is not the
     # invited address gets a page saying so (403).
@@ -107,31 +243,50 @@ CORE = {
     # The agreement: members read and download, writers write, coordinators start and freeze it,
     # every party's writers record its decision and record number.
     "projects:agreement": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:agreement_start": Case(kwargs=pk, method="post", data=lambda ctx: {"form": ""}, expect=MANAGE),
+    # permission: manage (on a collaboration without an agreement: with one, starting is only a message).
+    "projects:agreement_start": Case(
+        kwargs=_no_agreement_yet, method="post", data=lambda ctx: {"form": ""}, expect=MANAGE, effect=_agreements
+    ),
+    # permission: edit, and agreements.can_write (no writing group chosen: every editor writes).
     "projects:agreement_section_save": Case(
         kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
         method="post",
         data=lambda ctx: {f"s{ctx['agreement_section'].pk}-text": "Text", f"s{ctx['agreement_section'].pk}-version": 2},
         expect=EDIT,
+        effect=_agreement_section,
     ),
+    # permission: manage.
     "projects:agreement_section_omit": Case(
         kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
         method="post",
         data=lambda ctx: {"omitted_reason": "Inget att skriva"},
         expect=MANAGE,
+        effect=_agreement_section,
     ),
+    # permission: manage (on an agreement whose required sections are written or explained).
     "projects:agreement_freeze": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"agreement": ctx["agreement"].pk}, expect=MANAGE
+        kwargs=_complete_agreement,
+        method="post",
+        data=lambda ctx: {"agreement": ctx["agreement"].pk},
+        expect=MANAGE,
+        effect=_agreement_state,
     ),
     "projects:agreement_redraft": Case(kwargs=pk, expect=MANAGE),
+    # permission: edit (each writer records the decision of their own party, on a frozen version).
     "projects:agreement_decide": Case(
-        kwargs=pk,
+        kwargs=_frozen_agreement,
         method="post",
         data=lambda ctx: {"approved": "yes", "body": "Styrelsen", "decided_on": "2026-11-20", "reference": "§ 7"},
         expect=EDIT,
+        effect=_decisions,
     ),
+    # permission: edit (for their own party).
     "projects:agreement_record": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"record_number": "KS 2026/1"}, expect=EDIT
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"record_number": "KS 2026/1"},
+        expect=EDIT,
+        effect=_party_records,
     ),
     "projects:agreement_pdf": Case(kwargs=pk, expect=MEMBERS_VIEW),
     "projects:agreement_print": Case(kwargs=pk, expect=MEMBERS_VIEW),
@@ -139,44 +294,82 @@ CORE = {
         kwargs=lambda ctx: pk(ctx) | {"export_pk": ctx["export"].pk}, expect=MEMBERS_VIEW
     ),
     "projects:agreement_compare": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # permission: manage.
     "projects:agreement_sections": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"action": "add", "title": "Nytt"}, expect=MANAGE
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"action": "add", "title": "Nytt"},
+        expect=MANAGE,
+        effect=_agreement_sections,
     ),
-    "projects:agreement_writers": Case(kwargs=pk, method="post", data=lambda ctx: {"writers": []}, expect=MANAGE),
+    # permission: manage (the editor is chosen as the writing group; an empty choice changed nothing).
+    "projects:agreement_writers": Case(
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"writers": [ctx["users"]["editor"].memberships.get().pk]},
+        expect=MANAGE,
+        effect=_writers,
+    ),
     "projects:agreement_section_comments": Case(
         kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
     ),
     "projects:agreement_section_history": Case(
         kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
     ),
+    # permission: edit, and agreements.can_write.
     "projects:agreement_section_restore": Case(
         kwargs=lambda ctx: (
             pk(ctx) | {"section_pk": ctx["agreement_section"].pk, "revision_pk": ctx["agreement_revision"].pk}
         ),
         method="post",
         expect=EDIT,
+        effect=_agreement_section,
     ),
     # Checklists: members read, editors and coordinators write, coordinators choose the sections.
     "projects:checklists": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # permission: manage.
     "projects:checklist_add": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"section": _section_not_taken(ctx)}, expect=MANAGE
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"section": _section_not_taken(ctx)},
+        expect=MANAGE,
+        effect=_checklist_sections,
     ),
     "projects:checklist_section": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
-    "projects:checklist_save": Case(kwargs=cs_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT),
+    # permission: edit (can_edit_answer: the joint answers).
+    "projects:checklist_save": Case(
+        kwargs=cs_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT, effect=_joint_answer
+    ),
     "projects:checklist_changes": Case(
         kwargs=cs_kwargs, data=lambda ctx: {"since": "2000-01-01T00:00:00+00:00"}, expect=MEMBERS_VIEW
     ),
     "projects:checklist_print": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
-    "projects:checklist_remove": Case(kwargs=cs_kwargs, method="post", expect=MANAGE),
+    # permission: manage.
+    "projects:checklist_remove": Case(kwargs=cs_kwargs, method="post", expect=MANAGE, effect=_checklist_sections),
+    # permission: manage.
     "projects:checklist_mode": Case(
-        kwargs=cs_kwargs, method="post", data=lambda ctx: {"answer_mode": "per_party"}, expect=MANAGE
+        kwargs=cs_kwargs,
+        method="post",
+        data=lambda ctx: {"answer_mode": "per_party"},
+        expect=MANAGE,
+        effect=_checklist_sections,
     ),
     # A save posted without a session is kept for after the login: a redirect, like the others.
-    "projects:answer_save": Case(kwargs=item_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT),
-    "projects:answer_confirm": Case(kwargs=item_kwargs, method="post", data=lambda ctx: {"version": 2}, expect=EDIT),
+    # permission: edit (can_edit_answer: the joint answer).
+    "projects:answer_save": Case(
+        kwargs=item_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT, effect=_joint_answer
+    ),
+    # permission: edit (each writer confirms for their own party).
+    "projects:answer_confirm": Case(
+        kwargs=item_kwargs, method="post", data=lambda ctx: {"version": 2}, expect=EDIT, effect=_confirmations
+    ),
     "projects:answer_history": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
+    # permission: edit (can_edit_answer).
     "projects:answer_restore": Case(
-        kwargs=lambda ctx: item_kwargs(ctx) | {"revision_pk": ctx["revision"].pk}, method="post", expect=EDIT
+        kwargs=lambda ctx: item_kwargs(ctx) | {"revision_pk": ctx["revision"].pk},
+        method="post",
+        expect=EDIT,
+        effect=_joint_answer,
     ),
     "projects:comments": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
     # The guide library is open to everyone logged in.
