@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from guides.models import DecisionPhase, Item, Level, Section
 
 from . import checklists
+from . import transfer_schema as schema
 from .models import (
-    Agreement,
-    AgreementSection,
     Answer,
     AnswerRevision,
     AnswerStatus,
@@ -29,7 +28,6 @@ from .models import (
     Party,
     Phase,
     PhaseChange,
-    PrincipleCommitment,
 )
 
 PHASES = [phase.value for phase in Phase]
@@ -444,70 +442,31 @@ def evaluation_section_slugs():
 
 @transaction.atomic
 def start_new_period(collaboration, *, user):
-    """Start the next period: a new collaboration row linked to this one, carrying over the parties,
-    the people, the active checklist sections, the agreement text as the first draft, the principle
-    formulations, the map's planned levels and the evaluation answers. This period is archived and
-    otherwise left exactly as it is. Dates are left empty: the parties agree on the new term when they
-    renegotiate the agreement."""
+    """Start the next period: a new collaboration row linked to this one, carrying over what the
+    schema's Carry declarations name (projects.transfer_schema): the parties, the people, the active
+    checklist sections, the agreement text as the first draft, the principle formulations, the map's
+    planned levels and the evaluation answers. This period is archived and otherwise left exactly as
+    it is. Dates are left empty: the parties agree on the new term when they renegotiate the agreement."""
     old = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
     reason = can_start_period(old)
     if reason:
         raise PhaseError(reason)
+    copies = {Party: {}, Membership: {}, Answer: {}}
     try:
         with transaction.atomic():
-            new = Collaboration.objects.create(
-                title=old.title,
-                challenge=old.challenge,
-                target_group=old.target_group,
-                description=old.description,
-                form=old.form,
-                period=old.period + 1,
-                previous_period=old,
-                phase=Phase.AGENDASATTNING,
-                created_by=user,
+            new = schema.copy_row(
+                schema.DOCUMENT, old, user=user, copies=copies, period=old.period + 1, previous_period=old
             )
     except IntegrityError:  # started meanwhile by someone else
         raise PhaseError(can_start_period(old) or _("En ny period är redan påbörjad.")) from None
-
-    parties = {}
-    for party in old.parties.all():
-        parties[party.pk] = Party.objects.create(
-            collaboration=new,
-            organisation_id=party.organisation_id,
-            contribution=party.contribution,
-            is_coordinating=party.is_coordinating,
-            # The organisation's consent carries over; a party still waiting for it keeps waiting.
-            status=party.status,
-            requested_by_id=party.requested_by_id,
-            answered_by_id=party.answered_by_id,
-            answered_at=party.answered_at,
+    schema.carry_over(schema.DOCUMENT, old, new, user=user, copies=copies, rows={"evaluation": _evaluation_answers})
+    # A carried answer starts its history again: version 1, with its revision (the history page works).
+    AnswerRevision.objects.bulk_create(
+        AnswerRevision(
+            answer=a, version=1, text=a.text, status=a.status, author_id=a.updated_by_id, created_at=a.updated_at
         )
-    memberships = {}
-    for membership in old.memberships.all():
-        memberships[membership.pk] = Membership.objects.create(
-            collaboration=new, party=parties[membership.party_id], user_id=membership.user_id, role=membership.role
-        )
-    active = list(old.checklist_sections.filter(active=True))
-    ChecklistSection.objects.bulk_create(
-        ChecklistSection(collaboration=new, section_id=cs.section_id, answer_mode=cs.answer_mode, added_by=user)
-        for cs in active
+        for a in copies[Answer].values()
     )
-    _copy_agreement(old, new, user=user, parties=parties, memberships=memberships)
-    PrincipleCommitment.objects.bulk_create(
-        PrincipleCommitment(
-            collaboration=new,
-            principle_id=commitment.principle_id,
-            text=commitment.text,
-            version=1,
-            updated_by=user,
-        )
-        for commitment in old.principle_commitments.exclude(text="")
-    )
-    MapEntry.objects.bulk_create(
-        MapEntry(collaboration=new, phase=entry.phase, planned_level_id=entry.planned_level_id, updated_by=user)
-        for entry in old.map_entries.filter(planned_level__isnull=False)
-    )
-    _copy_evaluation_answers(old, new, active=active, parties=parties)
     Collaboration.objects.filter(pk=old.pk).update(archived=True)
     old.archived = True
     Event.record(old, user, Event.Kind.PERIOD_STARTED, _("Period %(n)s påbörjad") % {"n": new.period}, new.title)
@@ -515,69 +474,11 @@ def start_new_period(collaboration, *, user):
     return new
 
 
-def _copy_agreement(old, new, *, user, parties, memberships):
-    """The latest agreement of the old period becomes the new period's first draft (version 0 of
-    every section; the old agreement, its versions and decisions stay with the old period)."""
-    source = Agreement.objects.filter(collaboration=old).order_by("-period").first()
-    if source is None:
-        return None
-    agreement = Agreement.objects.create(
-        collaboration=new,
-        period=new.period,
-        title=source.title,
-        form=source.form,
-        template=source.template,
-        state=Agreement.State.DRAFT,
-        created_by=user,
-    )
-    for section in source.sections.prefetch_related("principles"):
-        copy = AgreementSection.objects.create(
-            agreement=agreement,
-            heading=section.heading,
-            key=section.key,
-            title=section.title,
-            order=section.order,
-            text=section.text,
-            required=section.required,
-            version=0,
-            updated_by=user,
-        )
-        copy.principles.set(section.principles.all())
-    agreement.writers.set([memberships[m.pk] for m in source.writers.all() if m.pk in memberships])
-    return agreement
-
-
-def _copy_evaluation_answers(old, new, *, active, parties):
-    """The answers in the sections about evaluating, as the new period's starting point: their text,
-    with the status "diskuteras", as version 1 (with its revision, so that the history works)."""
+def _evaluation_answers(answers, old):
+    """The answers in the active sections about evaluating: the new period's starting point."""
+    active = old.checklist_sections.filter(active=True).values("section_id")
     slugs = evaluation_section_slugs()
-    section_ids = [cs.section_id for cs in active]
-    answers = (
-        Answer.objects.filter(collaboration=old, item__section_id__in=section_ids, item__section__slug__in=slugs)
-        .exclude(text="")
-        .order_by("pk")
-    )
-    for answer in answers:
-        if answer.party_id is not None and answer.party_id not in parties:
-            continue
-        copy = Answer.objects.create(
-            collaboration=new,
-            item_id=answer.item_id,
-            party=parties[answer.party_id] if answer.party_id else None,
-            text=answer.text,
-            status=AnswerStatus.DISCUSSED,
-            version=1,
-            updated_by_id=answer.updated_by_id,
-            updated_at=answer.updated_at,
-        )
-        AnswerRevision.objects.create(
-            answer=copy,
-            version=1,
-            text=copy.text,
-            status=copy.status,
-            author_id=answer.updated_by_id,
-            created_at=answer.updated_at,
-        )
+    return answers.filter(item__section__in=active, item__section__slug__in=slugs).exclude(text="")
 
 
 # The overview --------------------------------------------------------------------------------

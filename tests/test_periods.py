@@ -372,3 +372,30 @@ def test_evaluation_sections_are_the_uppfoljning_and_omformulering_ones():
     assert {"mucf-utvardera", "forum-folja-upp", "forum-omformulering", "sjustegs-steg-7-framgang"} <= slugs
     assert "mucf-problem" not in slugs
     assert Section.objects.filter(slug__in=slugs).count() == len(slugs)
+
+
+def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
+    """Only the nodes with a Carry in projects.transfer_schema go with the new period: risks, goals,
+    stakeholders, meetings, concerns, phase changes, form choices and comments stay in the old one."""
+    from projects.models import FormQuestionnaire, Goal, LoggedDecision, Meeting, Risk, Stakeholder
+    from projects.transfer_schema import DOCUMENT
+
+    old, users, _ = lived
+    start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    Risk.objects.create(collaboration=old, title="Ledare slutar", probability=2, consequence=3)
+    Stakeholder.objects.create(collaboration=old, name="Fritidsgården", influence=3, interest=4)
+    Goal.objects.create(collaboration=old, title="Fler unga")
+    FormQuestionnaire.objects.create(collaboration=old, answers={"market": "no"})
+    meeting = Meeting.objects.create(
+        collaboration=old, title="Styrgrupp", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    LoggedDecision.objects.create(
+        collaboration=old, meeting=meeting, text="Vi startar", decided_on=datetime.date(2026, 3, 1), decided_by="Alla"
+    )
+    new = phases.start_new_period(old, user=users["coordinator"])
+    carried = {node.key for node in DOCUMENT.children if node.carry}
+    assert carried == {"parties", "people", "checklists", "answers", "agreements", "map", "principle_commitments"}
+    for node in DOCUMENT.children:
+        rows = node.model.objects.filter(**{node.parent: new})
+        assert rows.exists() == (node.key in carried), node.key
+        assert node.model.objects.filter(**{node.parent: old}).exists(), node.key  # the old period keeps all
