@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,9 +17,8 @@ from . import agreements, pdf
 from . import principles as principle_rules
 from .agreements import AgreementError
 from .forms import AgreementStartForm, CommentForm, DecisionForm, PartyRecordForm, SectionOmitForm, form_errors
-from .models import Agreement, AgreementComment, AgreementSection, AgreementVersion, Event, PdfExport
+from .models import Agreement, AgreementSection, AgreementVersion, PdfExport
 from .permissions import Action, collaboration_required, policy
-from .tasks import render_export
 
 
 def _agreement(collaboration):
@@ -82,7 +80,7 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
         agreement.state == Agreement.State.FOR_DECISION
         and current is not None
         and current.status == AgreementVersion.Status.FOR_DECISION
-        and membership.role != "reader"
+        and policy.role_allows(membership.role, Action.EDIT)
         and my_party.pk not in decided_by
     )
     rejection = next(
@@ -117,7 +115,7 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
                     "wet_ink": getattr(records.get(my_party.pk), "wet_ink", False),
                 }
             )
-            if membership.role != "reader"
+            if policy.role_allows(membership.role, Action.EDIT)
             else None,
             "my_party": my_party,
             "rejection": rejection if agreement.state == Agreement.State.DRAFT else None,
@@ -127,9 +125,8 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
             if can_manage
             else [],
             "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
-            "contacts": [
-                {"party": p["name"], "names": p["contacts"]} for p in agreements.snapshot(agreement)["parties"]
-            ],
+            # Only what the page shows of the snapshot, and only when it shows it.
+            "contacts": agreements.contact_persons(parties) if any(s.from_data == "contacts" for s in sections) else [],
         }
         | principle_rules.lens_context(agreement, sections),  # the principles lens: tags and gaps
         status=status,
@@ -223,8 +220,7 @@ def agreement_section_omit(request, collaboration, section_pk):
     if section.agreement.state != Agreement.State.DRAFT:
         messages.error(request, _("Överenskommelsen är inte ett utkast."))
     elif form.is_valid():
-        section.omitted_reason = form.cleaned_data["omitted_reason"].strip()
-        section.save(update_fields=["omitted_reason"])
+        agreements.omit_section(section, user=request.user, reason=form.cleaned_data["omitted_reason"])
         messages.success(request, _("Sparat."))
     else:
         messages.error(request, form_errors(form))
@@ -350,10 +346,7 @@ def agreement_pdf(request, collaboration):
                 "projects/agreement_pdf_large.html",
                 {"collaboration": collaboration, "agreement": agreement, "version": version, "filename": name},
             )
-        export = PdfExport.objects.create(
-            agreement=agreement, version=version, filename=name, requested_by=request.user
-        )
-        transaction.on_commit(lambda: render_export.enqueue(export.pk))
+        export = agreements.request_pdf_export(agreement, user=request.user, version=version, filename=name)
         return redirect("projects:agreement_export", collaboration.pk, export.pk)
     if version is None:
         return pdf.response(pdf.render_pdf(content, draft=True), name)
@@ -422,15 +415,8 @@ def agreement_writers(request, collaboration):
     chosen = collaboration.memberships.filter(
         pk__in=[_as_id(value) for value in request.POST.getlist("writers")],
         role__in=["editor", "coordinator"],
-    )
-    agreement.writers.set(chosen)
-    Event.record(
-        collaboration,
-        request.user,
-        Event.Kind.AGREEMENT_WRITERS,
-        agreement.title,
-        ", ".join(m.user.get_full_name() for m in chosen.select_related("user")) or _("alla redaktörer"),
-    )
+    ).select_related("user")
+    agreements.set_writers(agreement, user=request.user, memberships=list(chosen))
     messages.success(request, _("Skrivgruppen är sparad."))
     return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#writers")
 
@@ -445,15 +431,8 @@ def agreement_section_comments(request, collaboration, section_pk):
         if not policy.user_has_permission(request.user, Action.EDIT, collaboration):
             raise PermissionDenied
         if form.is_valid():
-            AgreementComment.objects.create(
-                section=section, party=request.membership.party, author=request.user, text=form.cleaned_data["text"]
-            )
-            Event.record(
-                collaboration,
-                request.user,
-                Event.Kind.AGREEMENT_COMMENT,
-                section.title,
-                form.cleaned_data["text"][:200],
+            agreements.add_comment(
+                section, user=request.user, party=request.membership.party, text=form.cleaned_data["text"]
             )
             messages.success(request, _("Kommentaren är publicerad."))
             return redirect("projects:agreement_section_comments", collaboration.pk, section.pk)

@@ -28,6 +28,7 @@ from . import goals, pdf, phases
 from . import principles as principle_rules
 from .models import (
     Agreement,
+    AgreementComment,
     AgreementSection,
     AgreementSectionRevision,
     AgreementVersion,
@@ -38,7 +39,9 @@ from .models import (
     Party,
     PartyRecord,
     PartyStatus,
+    PdfExport,
 )
+from .permissions import Action, is_coordinator_role, policy
 
 
 class AgreementError(Exception):
@@ -192,7 +195,7 @@ def snapshot(agreement):
         record = records.get(party.pk)
         # Contact persons: the party's coordinators, or its editors where it has no coordinator.
         people = list(party.memberships.all())
-        contacts = [m.user.get_full_name() for m in people if m.role == "coordinator"] or [
+        contacts = [m.user.get_full_name() for m in people if is_coordinator_role(m.role)] or [
             m.user.get_full_name() for m in people
         ]
         parties.append(
@@ -232,6 +235,27 @@ def snapshot(agreement):
             for s in agreement.sections.all()
         ],
     }
+
+
+def contact_persons(parties):
+    """Per party (``parties``, with their organisations, in their order): its name and its contact
+    persons, as snapshot() lists them (the party's coordinators, or its editors where it has no
+    coordinator), in one query: for the page, which shows only these of the snapshot's parts."""
+    people = {}
+    for membership in (
+        Membership.objects.filter(party__in=parties, role__in=["coordinator", "editor"])
+        .select_related("user")
+        .order_by("user__full_name")  # within a party, as Membership.Meta.ordering
+    ):
+        people.setdefault(membership.party_id, []).append(membership)
+    contacts = []
+    for party in parties:
+        writers = people.get(party.pk, [])
+        names = [m.user.get_full_name() for m in writers if is_coordinator_role(m.role)] or [
+            m.user.get_full_name() for m in writers
+        ]
+        contacts.append({"party": party.organisation.name, "names": names})
+    return contacts
 
 
 def content_hash(content):
@@ -435,9 +459,9 @@ def remove_section(section, *, user):
 def can_write(agreement, membership):
     """The writing group (skrivgrupp) writes; while no group is chosen, every editor and coordinator
     does. Coordinators always may."""
-    if membership is None or membership.role == "reader":
+    if membership is None or not policy.role_allows(membership.role, Action.EDIT):
         return False
-    if membership.role == "coordinator":
+    if is_coordinator_role(membership.role):
         return True
     writers = set(agreement.writers.values_list("pk", flat=True))
     return not writers or membership.pk in writers
@@ -498,3 +522,42 @@ def version_pdf(version, *, keep=False):
     if decided and keep:
         AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
     return data
+
+
+# Writes the agreement page's smaller forms make -------------------------------------------------
+
+
+@transaction.atomic
+def omit_section(section, *, user, reason):
+    """Why a required section is left without text (or, with an empty reason, that it will be written)."""
+    section.omitted_reason = reason.strip()
+    section.save(update_fields=["omitted_reason"])
+    detail = _("lämnas utan text: %(reason)s") % {"reason": section.omitted_reason} if section.omitted_reason else ""
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, detail[:500])
+
+
+@transaction.atomic
+def set_writers(agreement, *, user, memberships):
+    """The writing group: these editors and coordinators (none: every editor and coordinator writes)."""
+    agreement.writers.set(memberships)
+    names = ", ".join(m.user.get_full_name() for m in memberships)
+    Event.record(
+        agreement.collaboration, user, Event.Kind.AGREEMENT_WRITERS, agreement.title, names or _("alla redaktörer")
+    )
+
+
+@transaction.atomic
+def add_comment(section, *, user, party, text):
+    comment = AgreementComment.objects.create(section=section, party=party, author=user, text=text)
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
+    return comment
+
+
+@transaction.atomic
+def request_pdf_export(agreement, *, user, version, filename):
+    """A large agreement's PDF, rendered in the background (projects.tasks.render_export)."""
+    from .tasks import render_export
+
+    export = PdfExport.objects.create(agreement=agreement, version=version, filename=filename, requested_by=user)
+    transaction.on_commit(lambda: render_export.enqueue(export.pk))
+    return export

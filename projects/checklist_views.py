@@ -27,7 +27,7 @@ from guides.models import Item
 from . import checklists
 from . import principles as principle_rules
 from .forms import AnswerForm, AnswerModeForm, ChecklistAddForm, CommentForm, form_errors
-from .models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation, Event, Party
+from .models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
 from .permissions import Action, can_edit_answer, collaboration_required, policy
 
 POLL_OVERLAP = timedelta(seconds=5)
@@ -50,18 +50,20 @@ def _question(checklist_section, item_pk):
     )
 
 
-def _party(collaboration, checklist_section, value):
-    """The party of a per-party answer (from ?part= or the form), None for a joint answer."""
+def _party(collaboration, checklist_section, value, parties=None):
+    """The party of a per-party answer (from ?part= or the form), None for a joint answer.
+    ``parties``: the collaboration's parties with their organisations, when they are read already."""
     if not checklist_section.per_party:
         return None
     try:
-        party = Party.objects.select_related("organisation").get(collaboration=collaboration, pk=int(value))
-    except (TypeError, ValueError, Party.DoesNotExist):
+        pk = int(value)
+    except (TypeError, ValueError):
         raise Http404 from None
-    if party not in checklists.answering_parties(
-        checklist_section, list(collaboration.parties.select_related("organisation"))
-    ):
-        raise Http404  # the section is not meant for that party
+    if parties is None:
+        parties = list(collaboration.parties.select_related("organisation"))
+    party = next((p for p in parties if p.pk == pk), None)
+    if party is None or party not in checklists.answering_parties(checklist_section, parties):
+        raise Http404  # not a party of the collaboration, or the section is not meant for that party
     return party
 
 
@@ -324,9 +326,14 @@ def _stash_if_logged_out(view):
 @_stash_if_logged_out
 @collaboration_required(Action.EDIT)
 def answer_save(request, collaboration, cs_pk, item_pk):
-    cs = _checklist_section(collaboration, cs_pk)
-    item = _question(cs, item_pk)
-    party = _party(collaboration, cs, request.POST.get("part"))
+    # The checklist section, the question and the parties in one query (_checklist_section and
+    # _question check the same, and 404 the same).
+    target = checklists.save_target(collaboration, cs_pk, item_pk)
+    if target is None:
+        raise Http404
+    cs, item, parties = target
+    party = _party(collaboration, cs, request.POST.get("part"), parties)
+    confirming = [p for p in parties if p.may_confirm]
     if not can_edit_answer(request.user, collaboration, party):
         raise PermissionDenied
     data = request.POST.copy()
@@ -341,23 +348,33 @@ def answer_save(request, collaboration, cs_pk, item_pk):
         error = form_errors(form)
     if not request.htmx:
         if error:  # the whole page again, the text kept in its field
+            cs = _checklist_section(collaboration, cs.pk)  # all of it, for the page
             context = _stepper_context(
                 request, collaboration, cs, {key: {"text": data.get(f"{key}-text", ""), "version": _int(data, key)}}
             )
             context["row_errors"] = {key: error}
             return render(request, "projects/checklist_section.html", context, status=400)
         if result.conflict:
-            return _render_conflict(request, collaboration, cs, item, party, result, status=409)
+            return _render_conflict(request, collaboration, cs, item, party, result, status=409, confirming=confirming)
         messages.success(request, _("Svaret är sparat."))
         return redirect(f"{reverse('projects:checklist_section', args=[collaboration.pk, cs.pk])}#q-{item.pk}")
     if result and result.conflict:
-        response = _render_conflict(request, collaboration, cs, item, party, result)
+        response = _render_conflict(request, collaboration, cs, item, party, result, confirming=confirming)
         response["X-Answer-State"] = "conflict"
         return response
     submitted = request.POST.get(f"{key}-status")
     oob = bool(result and result.saved and submitted != result.answer.status)
     response = _render_answer(
-        request, collaboration, cs, item, party, part="answer-meta", error=error, result=result, oob=oob
+        request,
+        collaboration,
+        cs,
+        item,
+        party,
+        part="answer-meta",
+        error=error,
+        result=result,
+        oob=oob,
+        confirming=confirming,
     )
     # For the page's script: whether the text in the field is now what is stored.
     response["X-Answer-State"] = "invalid" if error else ("saved" if result.saved else "unchanged")
@@ -383,21 +400,34 @@ def _save(request, collaboration, item, party, form):
     )
 
 
-def _single_answer_view(request, collaboration, cs, item, party, answer=None):
-    parties = checklists.confirming_parties(collaboration) if party is None else []
+def _single_answer_view(request, collaboration, cs, item, party, result=None, confirming=None):
+    """``result``: of the save just made (its answer, and its confirmations when it knows them);
+    ``confirming``: checklists.confirming_parties when they are read already."""
+    if party is None:
+        parties = checklists.confirming_parties(collaboration) if confirming is None else confirming
+    else:
+        parties = []
+    answer = result.answer if result else None
     if answer is None:
         answer = (
             Answer.objects.filter(collaboration=collaboration, item=item, party=party)
             .select_related("updated_by")
             .first()
         )
-    confirmations = list(answer.confirmations.all()) if answer and party is None else []
+    if not answer or party is not None:
+        confirmations = []
+    elif result and result.confirmations is not None:
+        confirmations = result.confirmations
+    else:
+        confirmations = list(answer.confirmations.all())
     can_edit = can_edit_answer(request.user, collaboration, party)
     return AnswerView(item, party, answer, confirmations, parties, can_edit, request.membership.party)
 
 
-def _render_answer(request, collaboration, cs, item, party, part, error=None, result=None, status=200, oob=False):
-    view = _single_answer_view(request, collaboration, cs, item, party, result.answer if result else None)
+def _render_answer(
+    request, collaboration, cs, item, party, part, error=None, result=None, status=200, oob=False, confirming=None
+):
+    view = _single_answer_view(request, collaboration, cs, item, party, result, confirming)
     context = {
         "collaboration": collaboration,
         "cs": cs,
@@ -411,8 +441,8 @@ def _render_answer(request, collaboration, cs, item, party, part, error=None, re
     return render(request, f"projects/checklist_section.html#{part}", context, status=status)
 
 
-def _render_conflict(request, collaboration, cs, item, party, result, status=200):
-    view = _single_answer_view(request, collaboration, cs, item, party)
+def _render_conflict(request, collaboration, cs, item, party, result, status=200, confirming=None):
+    view = _single_answer_view(request, collaboration, cs, item, party, confirming=confirming)
     context = {
         "collaboration": collaboration,
         "cs": cs,
@@ -666,15 +696,7 @@ def checklist_add(request, collaboration):
     form = ChecklistAddForm(request.POST, collaboration=collaboration)
     if form.is_valid():
         section = form.cleaned_data["section"]
-        cs, created = ChecklistSection.objects.get_or_create(
-            collaboration=collaboration,
-            section=section,
-            defaults={"answer_mode": section.answer_mode, "added_by": request.user},
-        )
-        if not created:
-            cs.active = True
-            cs.save(update_fields=["active"])
-        Event.record(collaboration, request.user, Event.Kind.CHECKLIST_ADDED, section.title)
+        checklists.add_section(collaboration, section, user=request.user)
         messages.success(request, _("%(title)s är tillagd.") % {"title": section.title})
     else:
         messages.error(request, form_errors(form))
@@ -686,9 +708,7 @@ def checklist_add(request, collaboration):
 @collaboration_required(Action.MANAGE)
 def checklist_remove(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
-    cs.active = False
-    cs.save(update_fields=["active"])
-    Event.record(collaboration, request.user, Event.Kind.CHECKLIST_REMOVED, cs.section.title)
+    checklists.remove_section(cs, user=request.user)
     messages.success(
         request,
         _("%(title)s är borttagen. Svaren finns kvar om avsnittet läggs till igen.") % {"title": cs.section.title},
@@ -702,12 +722,7 @@ def checklist_remove(request, collaboration, cs_pk):
 def checklist_mode(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
     form = AnswerModeForm(request.POST)
-    if form.is_valid() and form.cleaned_data["answer_mode"] != cs.answer_mode:
-        cs.answer_mode = form.cleaned_data["answer_mode"]
-        cs.save(update_fields=["answer_mode"])
-        Event.record(
-            collaboration, request.user, Event.Kind.CHECKLIST_CHANGED, cs.section.title, cs.get_answer_mode_display()
-        )
+    if form.is_valid() and checklists.set_answer_mode(cs, form.cleaned_data["answer_mode"], user=request.user):
         messages.success(
             request,
             _("%(title)s besvaras nu: %(mode)s.")

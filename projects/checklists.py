@@ -4,8 +4,8 @@ answers (optimistic versioning, revisions, confirmations). Views validate; these
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from guides.models import Audience, Item, Section
@@ -18,6 +18,7 @@ from .models import (
     Comment,
     Confirmation,
     Event,
+    Organisation,
     Party,
 )
 
@@ -115,6 +116,13 @@ class SaveResult:
     conflict: bool = False
     withdrawn: list | None = None  # parties whose confirmation the change withdrew
     mine: str = ""
+    # A joint answer's confirmations after the save, when the save knows them without reading them
+    # (None: read them).
+    confirmations: list | None = None
+
+
+# An answer nobody has confirmed (a condition of the save's update; built once, the save is frequent).
+_UNCONFIRMED = ~Exists(Confirmation.objects.filter(answer=OuterRef("pk")))
 
 
 def save_answer(*, collaboration, item, party, user, text, status, base_version, restored_from=None):
@@ -122,8 +130,12 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
     and change nothing. ``status`` None keeps the current status. A text change withdraws the
     parties' confirmations of a joint answer."""
     lookup = {"collaboration": collaboration, "item": item, "party": party}
+    joint = party is None
     with transaction.atomic():
-        current = Answer.objects.select_for_update().filter(**lookup).first()
+        try:  # one at most (unique_joint_answer, unique_party_answer)
+            current = Answer.objects.select_for_update().get(**lookup)
+        except Answer.DoesNotExist:
+            current = None
         if current is None:
             try:
                 with transaction.atomic():
@@ -140,23 +152,33 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
         status = status or old_status
         if not text_changed and old_status == status:
             return SaveResult(current, saved=False)
-        withdrawn = []
-        if text_changed and party is None:
-            confirmations = list(current.confirmations.select_related("party__organisation"))
-            if confirmations:
-                withdrawn = [c.party for c in confirmations]
-                Confirmation.objects.filter(pk__in=[c.pk for c in confirmations]).delete()
-            if old_status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
-                status = AnswerStatus.DISCUSSED
+        if text_changed and joint and old_status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
+            status = AnswerStatus.DISCUSSED  # agreed was on the old text
         if status == AnswerStatus.NOT_STARTED and text.strip():
             status = AnswerStatus.DISCUSSED
-        if not text_changed and party is None:
-            # The confirmations are of the text: a status change keeps them valid.
-            current.confirmations.update(version=current.version + 1)
         # The row is locked, so the version cannot have moved since the check above.
-        Answer.objects.filter(pk=current.pk).update(
-            text=text, status=status, version=F("version") + 1, updated_by=user, updated_at=now
-        )
+        answer = Answer.objects.filter(pk=current.pk)
+        change = {"text": text, "status": status, "version": F("version") + 1, "updated_by": user, "updated_at": now}
+        withdrawn, confirmations = [], None
+        if not joint:
+            answer.update(**change)
+        # A joint answer: most have no confirmations, so the update is made on the condition that it
+        # has none, and they are looked at only when it has. (The condition is read by a statement
+        # after the lock, so it sees a confirmation committed while this save waited for the lock;
+        # confirming takes the same lock, so none are added until this save commits.)
+        elif answer.filter(_UNCONFIRMED).update(**change):
+            confirmations = []
+        elif text_changed:
+            # The confirmations are of the text: a change withdraws them.
+            confirmed = list(current.confirmations.select_related("party__organisation"))
+            withdrawn = [c.party for c in confirmed]
+            Confirmation.objects.filter(pk__in=[c.pk for c in confirmed]).delete()
+            answer.update(**change)
+            confirmations = []
+        else:
+            # A status change keeps them valid (the view reads them with their new version).
+            current.confirmations.update(version=current.version + 1)
+            answer.update(**change)
         current.text, current.status, current.version = text, status, current.version + 1
         current.updated_by, current.updated_at = user, now
         AnswerRevision.objects.create(
@@ -172,7 +194,7 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
             Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
         if restored_from:
             Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), f"v{restored_from}")
-        return SaveResult(current, saved=True, withdrawn=withdrawn)
+        return SaveResult(current, saved=True, withdrawn=withdrawn, confirmations=confirmations)
 
 
 def _unchanged_since(answer, base_version, text, status):
@@ -185,15 +207,118 @@ def _unchanged_since(answer, base_version, text, status):
     return answer.revisions.filter(version=base_version, text=text).exists()
 
 
+# Who may write, and so confirm (projects.permissions: editors and coordinators).
+CONFIRMING_ROLES = ["editor", "coordinator"]
+
+
 def confirming_parties(collaboration):
     """The parties whose confirmation makes a joint answer "överens": those with someone who may
     write (a party without such a person could never confirm, and would block agreement)."""
     return list(
-        Party.objects.filter(collaboration=collaboration, memberships__role__in=["editor", "coordinator"])
+        Party.objects.filter(collaboration=collaboration, memberships__role__in=CONFIRMING_ROLES)
         .select_related("organisation")
         .distinct()
         .order_by("-is_coordinating", "organisation__name")
     )
+
+
+# What a save needs before it writes (the checklist section, its guide section, the question, and the
+# collaboration's parties with their organisations and whether each may confirm), in one statement.
+# Written out rather than built by the ORM: the autosave is the most frequent request there is, and
+# building this query with the ORM (filtered relations, select_related of five models) took 15 to
+# 20 times the CPU of running it (bench/README.md, "Autosave throughput"). Plain SQL that PostgreSQL
+# and SQLite both run; tests/test_save_path.py compares what it gives with the ORM's reads.
+_SAVE_TARGET_SQL = """
+SELECT cs.section_id, cs.answer_mode, s.guide_id, s.parent_id, s.title, s.audience, s.answer_mode,
+       i.kind, i.title, i.text, i.principle_id,
+       p.id, p.organisation_id, p.is_coordinating, p.status, o.name, o.sector,
+       EXISTS (SELECT 1 FROM projects_membership m WHERE m.party_id = p.id AND m.role IN (%s, %s))
+FROM projects_checklistsection cs
+JOIN guides_section s ON s.id = cs.section_id
+JOIN guides_item i ON i.section_id = s.id
+LEFT JOIN projects_party p ON p.collaboration_id = cs.collaboration_id
+LEFT JOIN projects_organisation o ON o.id = p.organisation_id
+WHERE cs.id = %s AND cs.collaboration_id = %s AND cs.active AND NOT s.retired
+  AND i.id = %s AND i.kind = %s AND NOT i.retired
+ORDER BY p.is_coordinating DESC, o.name
+"""
+
+
+def save_target(collaboration, cs_pk, item_pk):
+    """(checklist section, question, parties) for saving an answer to question ``item_pk`` of the
+    collaboration's active checklist section ``cs_pk``, or None when there is no such current
+    question there. The parties are the collaboration's, in their order (Party.Meta.ordering),
+    with their organisations and ``may_confirm`` (whether it is one of confirming_parties).
+
+    The objects hold the fields a save and its answer fragment use (the section's title, audience
+    and answer mode; the question's text; the parties' organisation names and sectors); any
+    other field is read from the database when it is first used."""
+    alias = router.db_for_read(ChecklistSection)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_SAVE_TARGET_SQL, [*CONFIRMING_ROLES, cs_pk, collaboration.pk, item_pk, Item.Kind.QUESTION])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    section_id, cs_mode, guide_id, parent_id, title, audience, section_mode = rows[0][:7]
+    kind, item_title, text, principle_id = rows[0][7:11]
+    section = _loaded(
+        Section,
+        alias,
+        id=section_id,
+        guide_id=guide_id,
+        parent_id=parent_id,
+        title=title,
+        audience=audience,
+        answer_mode=section_mode,
+        retired=False,
+    )
+    checklist_section = _loaded(
+        ChecklistSection,
+        alias,
+        id=cs_pk,
+        collaboration_id=collaboration.pk,
+        section_id=section.pk,
+        answer_mode=cs_mode,
+        active=True,
+    )
+    checklist_section.collaboration, checklist_section.section = collaboration, section
+    item = _loaded(
+        Item,
+        alias,
+        id=item_pk,
+        section_id=section.pk,
+        kind=kind,
+        title=item_title,
+        text=text,
+        principle_id=principle_id,
+        retired=False,
+    )
+    item.section = section
+    parties = []
+    for party_id, organisation_id, is_coordinating, status, name, sector, may in (row[11:] for row in rows):
+        if party_id is None:
+            continue  # no parties (a member always has one)
+        party = _loaded(
+            Party,
+            alias,
+            id=party_id,
+            collaboration_id=collaboration.pk,
+            organisation_id=organisation_id,
+            is_coordinating=bool(is_coordinating),
+            status=status,
+        )
+        party.organisation = _loaded(Organisation, alias, id=organisation_id, name=name, sector=sector)
+        party.collaboration = collaboration
+        party.may_confirm = bool(may)
+        parties.append(party)
+    return checklist_section, item, parties
+
+
+def _loaded(model, alias, **values):
+    """An instance of ``model`` as read from the database with only these fields (the others are
+    deferred: read when first used), as QuerySet.only() makes them."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
 
 
 def _short(text, length=120):
@@ -307,3 +432,44 @@ def _summary(counts, total):
         "done": done,
         "total": total,
     }
+
+
+# Which sections a collaboration works through ----------------------------------------------------
+
+
+@transaction.atomic
+def add_section(collaboration, section, *, user):
+    """Add a guide section (or bring back one removed before, with its answers)."""
+    checklist_section, created = ChecklistSection.objects.get_or_create(
+        collaboration=collaboration, section=section, defaults={"answer_mode": section.answer_mode, "added_by": user}
+    )
+    if not created:
+        checklist_section.active = True
+        checklist_section.save(update_fields=["active"])
+    Event.record(collaboration, user, Event.Kind.CHECKLIST_ADDED, section.title)
+    return checklist_section
+
+
+@transaction.atomic
+def remove_section(checklist_section, *, user):
+    """Take a section off the list; its answers stay for when it is added again."""
+    checklist_section.active = False
+    checklist_section.save(update_fields=["active"])
+    Event.record(checklist_section.collaboration, user, Event.Kind.CHECKLIST_REMOVED, checklist_section.section.title)
+
+
+@transaction.atomic
+def set_answer_mode(checklist_section, mode, *, user):
+    """Answered jointly or per party; returns whether it changed."""
+    if mode == checklist_section.answer_mode:
+        return False
+    checklist_section.answer_mode = mode
+    checklist_section.save(update_fields=["answer_mode"])
+    Event.record(
+        checklist_section.collaboration,
+        user,
+        Event.Kind.CHECKLIST_CHANGED,
+        checklist_section.section.title,
+        checklist_section.get_answer_mode_display(),
+    )
+    return True
