@@ -105,7 +105,7 @@ def test_two_parties_decide_and_download_the_pdf(world, new_page):
     field = anna.locator(f"#text-s{typed.pk}")
     field.click()
     field.press_sequentially(text, delay=5)
-    expect(anna.locator(f"#meta-s{typed.pk}")).to_contain_text(SAVED, timeout=6_000)
+    expect(anna.locator(f"#meta-s{typed.pk}")).to_contain_text(SAVED, timeout=15_000)
     typed.refresh_from_db()
     assert (typed.text, typed.version, typed.updated_by) == (text, 1, world.anna)
 
