@@ -17,8 +17,6 @@ keeps it): the PDF is rendered for the download. Bo administers Föreningen Geme
 but not Exempelkommun (403); Cecilia is not in Exempelkommun (403); nor is the outsider (403).
 """
 
-from datetime import date
-
 from tests.matrix import LOGIN, OK, Case
 
 
@@ -28,27 +26,10 @@ def _civil_org(ctx):
 
 def _decided(ctx):
     """The matrix agreement's version 1, decided by every party; the URL of Exempelkommun's copy."""
-    from projects import agreements
-    from projects.models import AgreementVersion, Decision
+    from tests.factories import decided_version
 
-    collaboration, agreement = ctx["collaboration"], ctx["agreement"]
-    content = agreements.snapshot(agreement)
-    version = AgreementVersion.objects.create(
-        agreement=agreement,
-        number=1,
-        content=content,
-        content_hash=agreements.content_hash(content),
-        status=AgreementVersion.Status.DECIDED,
-    )
-    for party in collaboration.parties.all():
-        Decision.objects.create(
-            version=version,
-            party=party,
-            approved=True,
-            body="Styrelsen",
-            decided_on=date(2026, 11, 20),
-            reference="§ 7",
-        )
+    collaboration = ctx["collaboration"]
+    decided_version(ctx["agreement"])
     kommun = collaboration.parties.get(is_coordinating=True).organisation
     return {"org_pk": kommun.pk, "pk": collaboration.pk}
 

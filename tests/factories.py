@@ -50,6 +50,34 @@ def add_member(collaboration, user=None, role=Role.EDITOR, party=None, name="Bo 
     return Membership.objects.create(collaboration=collaboration, party=party, user=user, role=role)
 
 
+def decided_version(agreement, *, body="Styrelsen", reference=lambda party: "§ 7", decided_on=None):
+    """Version 1 of ``agreement`` as it is, decided by every party of its collaboration (written
+    directly, without the freeze and decision steps; the PDF is not kept)."""
+    from datetime import date
+
+    from projects import agreements
+    from projects.models import AgreementVersion, Decision
+
+    content = agreements.snapshot(agreement)
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=1,
+        content=content,
+        content_hash=agreements.content_hash(content),
+        status=AgreementVersion.Status.DECIDED,
+    )
+    for party in agreement.collaboration.parties.all():
+        Decision.objects.create(
+            version=version,
+            party=party,
+            approved=True,
+            body=body,
+            decided_on=decided_on or date(2026, 11, 20),
+            reference=reference(party),
+        )
+    return version
+
+
 def collaboration_with_people():
     """Exempelkommun and Föreningen Gemenskap with a coordinator, an editor and a reader."""
     anna = make_user("Anna Andersson", email="anna@exempelkommun.se")
@@ -65,6 +93,7 @@ __all__ = [
     "add_member",
     "add_party",
     "collaboration_with_people",
+    "decided_version",
     "join_organisation",
     "make_collaboration",
     "make_organisation",

@@ -14,9 +14,7 @@ from pypdf import PdfReader
 from guides.models import Item, Principle
 from projects import agreements, checklists, evaluation, pdf
 from projects.models import (
-    AgreementVersion,
     ChecklistSection,
-    Decision,
     Goal,
     Indicator,
     LoggedDecision,
@@ -25,6 +23,7 @@ from projects.models import (
     PrincipleConcern,
     Risk,
 )
+from tests.factories import decided_version
 
 pytestmark = pytest.mark.django_db
 
@@ -198,24 +197,7 @@ def test_only_open_concerns(client, setup):
 
 def decided(collaboration, users):
     agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
-    content = agreements.snapshot(agreement)
-    version = AgreementVersion.objects.create(
-        agreement=agreement,
-        number=1,
-        content=content,
-        content_hash=agreements.content_hash(content),
-        status=AgreementVersion.Status.DECIDED,
-    )
-    for party in collaboration.parties.all():
-        Decision.objects.create(
-            version=version,
-            party=party,
-            approved=True,
-            body="Kommunstyrelsen",
-            decided_on=date(2026, 11, 20),
-            reference=f"§ {party.pk}23",
-        )
-    return version
+    return decided_version(agreement, body="Kommunstyrelsen", reference=lambda party: f"§ {party.pk}23")
 
 
 def test_decisions_of_the_agreement_and_the_log(client, setup):
