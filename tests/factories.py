@@ -78,6 +78,35 @@ def decided_version(agreement, *, body="Styrelsen", reference=lambda party: "§ 
     return version
 
 
+def decided_iop(collaboration, users, *, reference=lambda party: f"KS § {party.pk}"):
+    """The IOP of ``collaboration`` through the real steps: written, locked for decision and approved
+    by every party (each of ``users`` records their own party's decision; the first one writes)."""
+    from datetime import date
+
+    from guides.models import CollaborationForm
+    from projects import agreements, checklists
+
+    checklists.ensure_default_sections(collaboration)
+    agreement = agreements.create_agreement(
+        collaboration, user=users[0], form=CollaborationForm.objects.get(slug="iop")
+    )
+    agreement.sections.filter(text="").update(text="Text för avsnittet.")
+    version = agreements.freeze(agreement, user=users[0])
+    for user in users:
+        party = user.memberships.get(collaboration=collaboration).party
+        agreements.record_decision(
+            version,
+            party=party,
+            user=user,
+            approved=True,
+            body="Kommunstyrelsen" if party.organisation.is_public else "Styrelsen",
+            decided_on=date(2026, 11, 20),
+            reference=reference(party),
+        )
+    version.refresh_from_db()
+    return version
+
+
 def collaboration_with_people():
     """Exempelkommun and Föreningen Gemenskap with a coordinator, an editor and a reader."""
     anna = make_user("Anna Andersson", email="anna@exempelkommun.se")
@@ -93,6 +122,7 @@ __all__ = [
     "add_member",
     "add_party",
     "collaboration_with_people",
+    "decided_iop",
     "decided_version",
     "join_organisation",
     "make_collaboration",

@@ -598,3 +598,22 @@ def test_roles_from_membership_not_participation(client, world):
     client.force_login(users["reader"])
     assert client.post(url("meeting_minutes", meeting), {"minutes": "x", "version": 1}).status_code == 403
     assert Membership.objects.get(user=users["reader"]).role == Role.READER
+
+
+def test_decision_log_page_links_keep_the_kind_filter(client):
+    """The shared pagination (includes/pagination.html) carries the page's own filter along."""
+    from datetime import date
+
+    from projects.models import LoggedDecision
+    from tests.factories import collaboration_with_people
+
+    collaboration, users = collaboration_with_people()
+    LoggedDecision.objects.bulk_create(
+        LoggedDecision(collaboration=collaboration, text=f"Beslut {n}", decided_on=date(2026, 11, 1), decided_by="KS")
+        for n in range(60)
+    )
+    client.force_login(users["reader"])
+    html = client.get(reverse("projects:decisions", args=[collaboration.pk]), {"typ": "delegation"}).content.decode()
+    assert "?sida=2&amp;typ=delegation" in html
+    html = client.get(reverse("projects:decisions", args=[collaboration.pk])).content.decode()
+    assert '?sida=2"' in html

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guides.models import CollaborationForm
-from projects import agreements, checklists
+from projects import agreements
 from projects.models import (
     Agreement,
     AgreementVersion,
@@ -26,7 +26,15 @@ from projects.models import (
     Role,
     Sector,
 )
-from tests.factories import add_member, add_party, join_organisation, make_collaboration, make_organisation, make_user
+from tests.factories import (
+    add_member,
+    add_party,
+    decided_iop,
+    join_organisation,
+    make_collaboration,
+    make_organisation,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,26 +90,9 @@ def spreadsheet(client, user, organisation, **query):
 
 
 def decide(collaboration, users):
-    """The IOP of ``collaboration`` frozen and approved by every party (each party's first person
-    records it); the PDF is not kept yet (the task that keeps it runs on commit, not here)."""
-    checklists.ensure_default_sections(collaboration)
-    agreement = agreements.create_agreement(
-        collaboration, user=users[0], form=CollaborationForm.objects.get(slug="iop")
-    )
-    agreement.sections.filter(text="").update(text="Text för avsnittet.")
-    version = agreements.freeze(agreement, user=users[0])
-    for user in users:
-        party = user.memberships.get(collaboration=collaboration).party
-        agreements.record_decision(
-            version,
-            party=party,
-            user=user,
-            approved=True,
-            body="Kommunstyrelsen" if party.organisation.is_public else "Styrelsen",
-            decided_on=date(2026, 11, 20),
-            reference=f"KS § {party.pk}",
-        )
-    version.refresh_from_db()
+    """The IOP decided by every party; the PDF is not kept yet (the task that keeps it runs on
+    commit, not here)."""
+    version = decided_iop(collaboration, users)
     assert version.status == AgreementVersion.Status.DECIDED and version.pdf is None
     return version
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from guides.loader import load
 from guides.models import CollaborationForm
-from projects import actions, agreements, checklists
+from projects import actions
 from projects.models import (
     AgreementVersion,
     JoinRequest,
@@ -39,6 +39,7 @@ from tests.factories import (
     PASSWORD,
     add_member,
     add_party,
+    decided_iop,
     join_organisation,
     make_collaboration,
     make_organisation,
@@ -302,24 +303,7 @@ def test_remove_the_only_coordinator_with_a_successor(gemenskap, new_page, viewp
 
 def _decide(collaboration, users):
     """The collaboration's IOP frozen and approved by every party (each user records their party's)."""
-    checklists.ensure_default_sections(collaboration)
-    agreement = agreements.create_agreement(
-        collaboration, user=users[0], form=CollaborationForm.objects.get(slug="iop")
-    )
-    agreement.sections.filter(text="").update(text="Text för avsnittet.")
-    version = agreements.freeze(agreement, user=users[0])
-    for user in users:
-        party = user.memberships.get(collaboration=collaboration).party
-        agreements.record_decision(
-            version,
-            party=party,
-            user=user,
-            approved=True,
-            body="Kommunstyrelsen" if party.organisation.is_public else "Styrelsen",
-            decided_on=date(2026, 11, 20),
-            reference=f"Dnr KS 2026/{party.pk:04d} § 114",
-        )
-    version.refresh_from_db()
+    version = decided_iop(collaboration, users, reference=lambda party: f"Dnr KS 2026/{party.pk:04d} § 114")
     assert version.status == AgreementVersion.Status.DECIDED
     return version
 
