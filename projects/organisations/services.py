@@ -229,18 +229,15 @@ def roles_in_parties(member):
 
 
 def parties_left_without_coordinator(member):
-    """Collaborations where ``member`` is the only coordinator of this organisation's party."""
-    mine = Membership.objects.filter(
-        user=member.user, party__organisation=member.organisation, role=Role.COORDINATOR
-    ).select_related("collaboration", "party")
-    lonely = []
-    for membership in mine:
-        others = (
-            Membership.objects.filter(party=membership.party, role=Role.COORDINATOR).exclude(user=member.user).exists()
-        )
-        if not others:
-            lonely.append(membership)
-    return lonely
+    """The person's memberships where they are the only coordinator of this organisation's party."""
+    from django.db.models import Exists, OuterRef
+
+    others = Membership.objects.filter(party=OuterRef("party"), role=Role.COORDINATOR).exclude(user=member.user)
+    return list(
+        Membership.objects.filter(user=member.user, party__organisation=member.organisation, role=Role.COORDINATOR)
+        .filter(~Exists(others))
+        .select_related("collaboration", "party")
+    )
 
 
 def _hand_over(membership, successor, *, actor):
