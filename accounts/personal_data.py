@@ -58,24 +58,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import (
-    Collaboration,
-    Event,
-    Invitation,
+from projects.core.models import Collaboration, Event, Invitation, Membership, Organisation, Role
+from projects.meetings.models import Meeting, MeetingParticipant
+from projects.organisations import services as organisation_services
+from projects.organisations.models import (
     JoinRequest,
-    Meeting,
-    MeetingParticipant,
-    Membership,
-    Organisation,
     OrganisationClaim,
     OrganisationDomain,
     OrganisationEvent,
     OrganisationInvitation,
     OrganisationMember,
     OrgRole,
-    Role,
 )
-from projects.organisations import services as organisation_services
 from projects.organisations.permissions import policy as organisation_policy
 
 FORMAT = "samverkan-mina-uppgifter"

@@ -102,7 +102,8 @@ def prepare_data(count):
     """Migrate, load the guides and create ``count`` slots, each on its own joint question."""
     from django.urls import reverse
 
-    from projects.models import Membership, Organisation, OrganisationMember, OrgRole, Role, Sector
+    from projects.core.models import Membership, Organisation, Role, Sector
+    from projects.organisations.models import OrganisationMember, OrgRole
 
     migrate_and_load_guides()
     people = People()  # no password: nobody logs in with it

@@ -34,7 +34,7 @@ def minimal_save(request, collaboration_pk, item_pk):
     (``<item>-j-text``, ``-version``); answers with the new version as the autosave's fragment
     does, 409 when the version has moved. No membership, question or status checks, no
     confirmations, no fragment: what a save cannot do without, not what this app's save must do."""
-    from projects.models import Answer, AnswerRevision
+    from projects.checklists.models import Answer, AnswerRevision
 
     key = f"{item_pk}-j"
     text = request.POST.get(f"{key}-text", "")

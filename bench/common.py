@@ -165,8 +165,8 @@ def collaboration_with_questions(coordinator, kommun, forening, title):
     sections; returns (collaboration, [kommun's party, förening's party], [(checklist section,
     joint question), ...] in guide order)."""
     from guides.models import Item
-    from projects import actions
-    from projects.checklists import ensure_default_sections, ordered_sections
+    from projects.checklists.services import ensure_default_sections, ordered_sections
+    from projects.core import services as actions
 
     collaboration = actions.create_collaboration(user=coordinator, organisation=kommun, title=title)
     parties = [collaboration.parties.get(), actions.add_party(collaboration, user=coordinator, organisation=forening)]

@@ -89,8 +89,8 @@ def build_plan(args):
     from django.conf import settings
     from django.urls import reverse
 
-    from projects import agreements
-    from projects.models import Membership, Organisation, Role, Sector
+    from projects.agreements import services as agreements
+    from projects.core.models import Membership, Organisation, Role, Sector
 
     migrate_and_load_guides()  # and the cache table with --shared-cache
     people = People(password=PASSWORD, prefix="load")

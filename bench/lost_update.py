@@ -123,18 +123,12 @@ def prepare():
     from django.urls import reverse
 
     from guides.models import Item
-    from projects import actions, agreements
-    from projects.checklists import ensure_default_sections, ordered_sections
-    from projects.models import (
-        AgreementSection,
-        AgreementSectionRevision,
-        Answer,
-        AnswerRevision,
-        Membership,
-        Organisation,
-        Role,
-        Sector,
-    )
+    from projects.agreements import services as agreements
+    from projects.agreements.models import AgreementSection, AgreementSectionRevision
+    from projects.checklists.models import Answer, AnswerRevision
+    from projects.checklists.services import ensure_default_sections, ordered_sections
+    from projects.core import services as actions
+    from projects.core.models import Membership, Organisation, Role, Sector
 
     migrate_and_load_guides()
     people = People(prefix="lost")

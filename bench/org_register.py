@@ -60,20 +60,8 @@ def build(organisation, person, count, *, seed):
     from django.utils import timezone
 
     from guides.models import CollaborationForm
-    from projects.models import (
-        Agreement,
-        AgreementVersion,
-        Collaboration,
-        Decision,
-        Membership,
-        Organisation,
-        Party,
-        PartyRecord,
-        PartyStatus,
-        Phase,
-        Role,
-        Sector,
-    )
+    from projects.agreements.models import Agreement, AgreementVersion, Decision, PartyRecord
+    from projects.core.models import Collaboration, Membership, Organisation, Party, PartyStatus, Phase, Role, Sector
 
     today = timezone.localdate()
     forms = [*CollaborationForm.objects.order_by("pk"), None]
@@ -141,7 +129,8 @@ def build(organisation, person, count, *, seed):
 
 
 def build_all(args):
-    from projects.models import Organisation, OrganisationMember, OrgRole, Sector
+    from projects.core.models import Organisation, Sector
+    from projects.organisations.models import OrganisationMember, OrgRole
 
     migrate_and_load_guides()
     person = People(prefix="register").user("Maja Mätt")

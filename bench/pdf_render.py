@@ -209,7 +209,7 @@ def make_content(sections, chars):
 
 def make_version(content):
     """What the template reads of an ``AgreementVersion``: a decided version 2."""
-    from projects.agreements import content_hash
+    from projects.agreements.services import content_hash
 
     digest = content_hash(content)
     return SimpleNamespace(
@@ -258,7 +258,7 @@ class Agreement:
     """One agreement, its version and decisions, and the three ways of rendering it."""
 
     def __init__(self, sections, chars):
-        from projects import pdf
+        from projects.common import pdf
 
         self.pdf = pdf
         self.sections, self.chars = sections, chars

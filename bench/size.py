@@ -74,8 +74,12 @@ def build_small(args):
     from django.utils import timezone
 
     from guides.models import Item
-    from projects import actions, agreements, checklists
-    from projects.models import AgreementSection, ChecklistSection, Membership, Organisation, Role, Sector
+    from projects.agreements import services as agreements
+    from projects.agreements.models import AgreementSection
+    from projects.checklists import services as checklists
+    from projects.checklists.models import ChecklistSection
+    from projects.core import services as actions
+    from projects.core.models import Membership, Organisation, Role, Sector
 
     migrate_and_load_guides()
     people = People(prefix="size")
@@ -137,23 +141,10 @@ def build_others(count, kommun, answers, *, seed, progress=None):
     from django.utils import timezone
 
     from guides.models import Item
-    from projects import checklists
-    from projects.models import (
-        Agreement,
-        AgreementSection,
-        Answer,
-        AnswerRevision,
-        ChecklistSection,
-        Collaboration,
-        Comment,
-        Confirmation,
-        Event,
-        Membership,
-        Organisation,
-        Party,
-        Role,
-        Sector,
-    )
+    from projects.agreements.models import Agreement, AgreementSection
+    from projects.checklists import services as checklists
+    from projects.checklists.models import Answer, AnswerRevision, ChecklistSection, Comment, Confirmation
+    from projects.core.models import Collaboration, Event, Membership, Organisation, Party, Role, Sector
 
     rng = random.Random(seed)
     user_model = get_user_model()
@@ -515,7 +506,7 @@ def main(argv=None):
             guard.cleanups.append(lambda: drop_database(large))
         use(LARGE)
         clock = time.monotonic()
-        from projects.models import Organisation
+        from projects.core.models import Organisation
 
         def progress(made):
             if made % 2000 == 0 or made == args.large - args.small:

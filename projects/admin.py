@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Collaboration, Event, Invitation, Membership, Organisation, Party
+from projects.core.models import Collaboration, Event, Invitation, Membership, Organisation, Party
+
 from .organisations import services as organisations
 from .organisations.models import OrganisationClaim, OrganisationDomain, OrganisationMember
 

@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self):
-        from . import security  # noqa: F401  (connects the receiver that records a TOTP set up in this session)
+        pass

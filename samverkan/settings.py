@@ -294,8 +294,8 @@ MFA_TRUST_ENABLED = False
 # "login_failed" limits above. Only someone who has the password can spend these.
 MFA_RATE_LIMITS = {"code_failed": "5/5m/key,20/h/key"}
 MFA_FORMS = {
-    "authenticate": "projects.security_forms.AuthenticateForm",
-    "reauthenticate": "projects.security_forms.ReauthenticateForm",
+    "authenticate": "projects.security.forms.AuthenticateForm",
+    "reauthenticate": "projects.security.forms.ReauthenticateForm",
 }
 
 # Background work (the backport of Django 6's tasks). Development and tests run tasks at once;

@@ -17,7 +17,7 @@ logging out of the admin sends everyone to the admin's start page (which then as
 What staff may do in the admin is Django's and the libraries' own concern, tested there.
 
 **Single sign-on** (``openid_connect_*``): the matrix runs without a provider configured (the default:
-no ``OIDC_SERVER_URL``), so both URLs are 404 for everyone; tests/test_sso.py covers a configured
+no ``OIDC_SERVER_URL``), so both URLs are 404 for everyone; tests/accounts/test_sso.py covers a configured
 provider end to end.
 """
 

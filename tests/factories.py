@@ -4,8 +4,9 @@ from itertools import count
 
 from django.contrib.auth import get_user_model
 
-from projects import actions
-from projects.models import Collaboration, Membership, Organisation, OrganisationMember, OrgRole, Party, Role, Sector
+from projects.core import services as actions
+from projects.core.models import Collaboration, Membership, Organisation, Party, Role, Sector
+from projects.organisations.models import OrganisationMember, OrgRole
 
 PASSWORD = "ett-langt-testlosenord"
 _seq = count(1)
@@ -55,8 +56,8 @@ def decided_version(agreement, *, body="Styrelsen", reference=lambda party: "§ 
     directly, without the freeze and decision steps; the PDF is not kept)."""
     from datetime import date
 
-    from projects import agreements
-    from projects.models import AgreementVersion, Decision
+    from projects.agreements import services as agreements
+    from projects.agreements.models import AgreementVersion, Decision
 
     content = agreements.snapshot(agreement)
     version = AgreementVersion.objects.create(
@@ -84,7 +85,8 @@ def decided_iop(collaboration, users, *, reference=lambda party: f"KS § {party.
     from datetime import date
 
     from guides.models import CollaborationForm
-    from projects import agreements, checklists
+    from projects.agreements import services as agreements
+    from projects.checklists import services as checklists
 
     checklists.ensure_default_sections(collaboration)
     agreement = agreements.create_agreement(

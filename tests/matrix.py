@@ -1,5 +1,5 @@
 """The permission matrix's vocabulary, shared by tests/test_permission_matrix.py and the
-feature modules that keep their own cases (tests/cases_*.py)."""
+feature modules that keep their own cases (tests/<feature>/cases.py)."""
 
 from dataclasses import dataclass, field
 

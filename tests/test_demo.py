@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from projects.models import Collaboration, Event
+from projects.core.models import Collaboration, Event
 
 pytestmark = pytest.mark.django_db
 

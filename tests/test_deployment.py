@@ -402,7 +402,7 @@ def _task(status, finished_minutes_ago=None, enqueued_minutes_ago=0):
     task = DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="projects.tasks.render_agreement_pdf",
+        task_path="projects.agreements.services.tasks.render_agreement_pdf",
         backend_name="default",
         run_after=get_date_max(),
         finished_at=None if finished_minutes_ago is None else now - timedelta(minutes=finished_minutes_ago),

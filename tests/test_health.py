@@ -113,7 +113,7 @@ def _ready_task(enqueued_minutes_ago, run_after=None):
 
     task = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="projects.tasks.render_agreement_pdf",
+        task_path="projects.agreements.services.tasks.render_agreement_pdf",
         backend_name="default",
         run_after=run_after or get_date_max(),
     )

@@ -4,7 +4,7 @@ The matrix is checked against the URLconf: a URL without a case (or an entry in 
 reason) fails ``test_every_url_is_in_the_matrix``, so a new view cannot ship without its permission test.
 That includes the libraries' URLs (allauth, the admin, the language switch: tests/cases_third_party.py).
 
-The cases: ``CORE`` below, and ``CASES`` of every ``tests/cases_*.py``, merged automatically (a URL
+The cases: ``CORE`` below, and ``CASES`` of every ``tests/<feature>/cases.py``, merged automatically (a URL
 with cases in two modules fails ``test_no_url_has_two_cases``).
 
 Speed: the context (a collaboration with its people, checklists, answers, an agreement with revisions
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Invitation, Role, Sector
+from projects.core.models import Invitation, Role, Sector
 from tests.factories import make_organisation, make_user
 from tests.matrix import (
     ADMIN_LOGIN,
@@ -59,7 +59,7 @@ def answer_data(ctx):
 
 
 def _section_not_taken(ctx):
-    from projects.checklists import sections_with_questions
+    from projects.checklists.services import sections_with_questions
 
     taken = ctx["collaboration"].checklist_sections.values_list("section_id")
     return sections_with_questions().exclude(pk__in=taken).first().pk
@@ -69,7 +69,7 @@ def _section_not_taken(ctx):
 
 
 def _parties(ctx):
-    from projects.models import Party
+    from projects.core.models import Party
 
     return list(
         Party.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("organisation_id", "status")
@@ -77,7 +77,7 @@ def _parties(ctx):
 
 
 def _memberships(ctx):
-    from projects.models import Membership
+    from projects.core.models import Membership
 
     return list(
         Membership.objects.filter(collaboration=ctx["collaboration"])
@@ -91,7 +91,7 @@ def _invitation_state(ctx):
 
 
 def _agreements(ctx):
-    from projects.models import Agreement
+    from projects.agreements.models import Agreement
 
     return list(
         Agreement.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("pk", "period", "state")
@@ -100,14 +100,14 @@ def _agreements(ctx):
 
 def _no_agreement_yet(ctx):
     """Starting an agreement needs a collaboration without one (the context has one: remove it)."""
-    from projects.models import Agreement
+    from projects.agreements.models import Agreement
 
     Agreement.objects.filter(collaboration=ctx["collaboration"]).delete()
     return pk(ctx)
 
 
 def _agreement_section(ctx):
-    from projects.models import AgreementSection
+    from projects.agreements.models import AgreementSection
 
     return list(
         AgreementSection.objects.filter(pk=ctx["agreement_section"].pk).values_list("text", "version", "omitted_reason")
@@ -119,7 +119,7 @@ def _agreement_sections(ctx):
 
 
 def _agreement_state(ctx):
-    from projects.models import Agreement, AgreementVersion
+    from projects.agreements.models import Agreement, AgreementVersion
 
     state = Agreement.objects.filter(pk=ctx["agreement"].pk).values_list("state", flat=True)
     versions = AgreementVersion.objects.filter(agreement=ctx["agreement"]).order_by("number")
@@ -128,7 +128,7 @@ def _agreement_state(ctx):
 
 def _complete_agreement(ctx):
     """Freezing needs every required section written or its omission explained."""
-    from projects.models import AgreementSection
+    from projects.agreements.models import AgreementSection
 
     AgreementSection.objects.filter(agreement=ctx["agreement"], required=True, text="", omitted_reason="").update(
         omitted_reason="Inte aktuellt i den här samverkan."
@@ -138,7 +138,7 @@ def _complete_agreement(ctx):
 
 def _frozen_agreement(ctx):
     """A version for decision: deciding needs one."""
-    from projects import agreements
+    from projects.agreements import services as agreements
 
     _complete_agreement(ctx)
     agreements.freeze(ctx["agreement"], user=ctx["users"]["coordinator"])
@@ -146,7 +146,7 @@ def _frozen_agreement(ctx):
 
 
 def _decisions(ctx):
-    from projects.models import Decision
+    from projects.agreements.models import Decision
 
     decisions = Decision.objects.filter(version__agreement=ctx["agreement"]).order_by("pk")
     return list(decisions.values_list("version__number", "party_id", "approved", "reference"))
@@ -161,21 +161,21 @@ def _writers(ctx):
 
 
 def _checklist_sections(ctx):
-    from projects.models import ChecklistSection
+    from projects.checklists.models import ChecklistSection
 
     rows = ChecklistSection.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
     return list(rows.values_list("section_id", "active", "answer_mode"))
 
 
 def _joint_answer(ctx):
-    from projects.models import Answer
+    from projects.checklists.models import Answer
 
     answer = Answer.objects.filter(collaboration=ctx["collaboration"], item=ctx["item"], party=None)
     return list(answer.values_list("text", "version", "status"))
 
 
 def _confirmations(ctx):
-    from projects.models import Confirmation
+    from projects.checklists.models import Confirmation
 
     rows = Confirmation.objects.filter(answer__collaboration=ctx["collaboration"], answer__item=ctx["item"])
     return list(rows.order_by("party_id").values_list("party_id", "version"))
@@ -238,7 +238,7 @@ CORE = {
         kwargs=lambda ctx: {"token": ctx["token"]},
         expect={"anonymous": OK, "outsider": 403, "reader": 403, "editor": 403, "coordinator": 403},
     ),
-    # The organisation pages: tests/cases_organisations.py.
+    # The organisation pages: tests/organisations/cases.py.
     "accounts:profile": Case(expect=everyone(OK)),
     # The agreement: members read and download, writers write, coordinators start and freeze it,
     # every party's writers record its decision and record number.
@@ -389,18 +389,21 @@ CORE = {
 
 
 def _merge_cases():
-    """CORE and the CASES of every tests/cases_*.py (sorted by file name), with the URLs defined twice."""
+    """CORE and the CASES of every tests/**/cases*.py (a feature's cases beside its tests, sorted by path),
+    with the URLs defined twice."""
     merged = dict(CORE)
     source = dict.fromkeys(CORE, "test_permission_matrix.CORE")
     twice = []
-    for path in sorted(Path(__file__).parent.glob("cases_*.py")):
-        module = importlib.import_module(f"tests.{path.stem}")
+    root = Path(__file__).parent
+    for path in sorted(root.glob("**/cases*.py")):
+        stem = ".".join(path.relative_to(root).with_suffix("").parts)
+        module = importlib.import_module(f"tests.{stem}")
         for name, case in module.CASES.items():
             if name in merged:
-                twice.append(f"{name}: {source[name]} and {path.stem}")
+                twice.append(f"{name}: {source[name]} and {stem}")
                 continue
             merged[name] = case
-            source[name] = path.stem
+            source[name] = stem
     return merged, source, twice
 
 
@@ -415,7 +418,7 @@ def _coverage_problems(urls):
     """What is wrong between the URLconf's URLs and MATRIX/EXEMPT, one line per kind of problem."""
     checks = [
         (
-            "URLs without a permission-matrix case (add one to a tests/cases_*.py, or to EXEMPT with the reason)",
+            "URLs without a permission-matrix case (add one to a tests/<feature>/cases.py, or to EXEMPT with the reason)",
             urls - MATRIX.keys() - EXEMPT.keys(),
         ),
         ("Matrix cases for URLs that no longer exist", MATRIX.keys() - urls),
@@ -451,7 +454,7 @@ def test_a_new_url_without_a_case_is_caught(settings):
     finally:
         del sys.modules[urlconf.__name__]
     assert problems == [
-        "URLs without a permission-matrix case (add one to a tests/cases_*.py, or to EXEMPT with the reason): "
+        "URLs without a permission-matrix case (add one to a tests/<feature>/cases.py, or to EXEMPT with the reason): "
         "['brand_new', 'ny-utan-namn/']"
     ]
 
@@ -480,8 +483,8 @@ def _context(people):
     token = invitation.new_token()
     invitation.save()
     from guides.models import Item
-    from projects import checklists
-    from projects.models import AnswerRevision, ChecklistSection
+    from projects.checklists import services as checklists
+    from projects.checklists.models import AnswerRevision, ChecklistSection
 
     checklists.ensure_default_sections(collaboration)
     cs = ChecklistSection.objects.get(collaboration=collaboration, section__slug="halland-agandeskap")
@@ -504,7 +507,7 @@ def _context(people):
         status="discussed",
         base_version=1,
     )
-    from projects import agreements
+    from projects.agreements import services as agreements
 
     agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
     section = agreement.sections.first()
@@ -512,7 +515,7 @@ def _context(people):
     section.refresh_from_db()
     agreements.save_section(section, user=users["coordinator"], text="Andra", base_version=1)
     section.refresh_from_db()
-    from projects.models import PdfExport
+    from projects.agreements.models import PdfExport
 
     return {
         "export": PdfExport.objects.create(agreement=agreement, filename="x.pdf"),

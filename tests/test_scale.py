@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from guides.models import Item
-from projects import agreements, checklists
-from projects.models import AgreementSection, Membership, Role
+from projects.agreements import services as agreements
+from projects.agreements.models import AgreementSection
+from projects.checklists import services as checklists
+from projects.core.models import Membership, Role
 from tests.factories import add_member, add_party, make_collaboration, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db

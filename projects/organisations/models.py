@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Organisation, TokenInvitation
+from projects.core.models import Organisation, TokenInvitation
 
 
 class OrgRole(models.TextChoices):

@@ -27,7 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from projects.models import Organisation
+from projects.core.models import Organisation
 
 from .models import OrganisationMember, OrgRole
 

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from projects.models import Organisation
-from projects.validators import normalise_org_number
+from projects.common.validators import normalise_org_number
+from projects.core.models import Organisation
 
 
 def search_organisations(query, collaboration=None):
@@ -30,7 +30,8 @@ def waiting_for(user):
     from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from projects.models import JoinRequest, OrganisationMember, OrgRole, Party, PartyStatus
+    from projects.core.models import Party, PartyStatus
+    from projects.organisations.models import JoinRequest, OrganisationMember, OrgRole
 
     def count(queryset):
         counted = queryset.order_by().values("organisation").annotate(n=Count("pk")).values("n")

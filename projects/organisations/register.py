@@ -19,9 +19,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import CollaborationForm
-from projects.csv_export import safe_text
-from projects.models import Agreement, AgreementVersion, Decision, Party, PartyRecord, PartyStatus
-from projects.permissions import policy as collaboration_policy
+from projects.agreements.models import Agreement, AgreementVersion, Decision, PartyRecord
+from projects.common.csv_export import safe_text
+from projects.core.models import Party, PartyStatus
+from projects.core.permissions import policy as collaboration_policy
 
 PAGE_SIZE = 20
 RENEGOTIATE_DAYS = 90  # a period that ends within this many days is to be renegotiated

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from projects import agreements, csv_export, pdf
+from projects.agreements import services as agreements
+from projects.common import csv_export, pdf
 
 from . import register as reg
 from .permissions import Perm, organisation_required

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import Event, EventKinds, Membership, Organisation, Party, PartyStatus, Role
+from projects.core.models import Event, EventKinds, Membership, Organisation, Party, PartyStatus, Role
 
 from .domains import domain_of, validate_domain
 from .models import (
@@ -448,8 +448,8 @@ def ask_to_represent(invitation, *, user) -> JoinRequest:
 
 def _accept_waiting_party_invitations(organisation, person):
     """Invitations to the organisation's parties that waited for the person to be let in."""
-    from projects import actions
-    from projects.models import Invitation
+    from projects.core import services as actions
+    from projects.core.models import Invitation
 
     waiting = Invitation.objects.pending().filter(party__organisation=organisation, email__iexact=person.email)
     for invitation in waiting:

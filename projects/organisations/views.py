@@ -12,10 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.common import invitation_links
-from projects.forms import OrganisationForm, OrganisationRegisterForm, form_errors
-from projects.models import Organisation, Party, PartyStatus
-from projects.permissions import policy as collaboration_policy
+from projects.common.forms import form_errors
+from projects.core import invitation_links
+from projects.core.forms import OrganisationForm, OrganisationRegisterForm
+from projects.core.models import Organisation, Party, PartyStatus
+from projects.core.permissions import policy as collaboration_policy
 
 from . import services
 from .forms import (
@@ -59,8 +60,8 @@ def organisation_list(request):
         "mine": services.organisations_of(request.user).with_verified(),
     }
     if request.htmx and request.htmx.target == "organisation-results":
-        return render(request, "projects/organisation_list.html#organisation-results", context)
-    return render(request, "projects/organisation_list.html", context)
+        return render(request, "projects/core/organisation_list.html#organisation-results", context)
+    return render(request, "projects/core/organisation_list.html", context)
 
 
 @login_required
@@ -91,7 +92,7 @@ def organisation_create(request):
         return redirect(organisation)
     return render(
         request,
-        "projects/organisation_form.html",
+        "projects/core/organisation_form.html",
         {"form": form, "next": next_url, "taken": form.taken_organisation() if form.is_bound else None},
     )
 
@@ -135,7 +136,7 @@ def organisation_edit(request, organisation):
         else:
             messages.info(request, _("Inget var ändrat."))
         return redirect(organisation)
-    return render(request, "projects/organisation_form.html", {"form": form, "organisation": organisation})
+    return render(request, "projects/core/organisation_form.html", {"form": form, "organisation": organisation})
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 from django import template
 
-from projects import goals
+from projects.goals import services as goals
 
 register = template.Library()
 

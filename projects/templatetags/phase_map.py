@@ -5,7 +5,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from projects import phases
+from projects.phases import services as phases
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def phase_map_svg(rows, current_phase=None, svg_id="map-picture", language=None)
     """``language``: the PDF is a Swedish document whatever the reader's language."""
     context = {"picture": phases.map_picture(rows, current_phase=current_phase), "svg_id": svg_id}
     with translation.override(language or translation.get_language()):
-        return render_to_string("projects/includes/map_svg.html", context)
+        return render_to_string("projects/phases/includes/map_svg.html", context)

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from guides.loader import load
 from guides.models import CollaborationForm
-from projects import agreements
-from projects.models import Agreement, AgreementComment, AgreementSection, AgreementVersion
+from projects.agreements import services as agreements
+from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion
 from tests.browser.conftest import check_page, log_in
 from tests.factories import collaboration_with_people
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from guides.loader import load
 from guides.models import Item
-from projects import checklists
-from projects.models import Answer, AnswerStatus, ChecklistSection
+from projects.checklists import services as checklists
+from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
 from tests.browser.conftest import check_axe, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
 

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from guides.loader import load
-from projects import transfer
-from projects.models import ChecklistSection, Collaboration
+from projects.checklists.models import ChecklistSection
+from projects.core.models import Collaboration
+from projects.transfer import services as transfer
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people, join_organisation, make_user
-from tests.test_transfer import build_everything
+from tests.transfer.test_transfer import build_everything
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from guides.loader import load
-from projects import form_choice
-from projects.models import FormChoice, FormQuestionnaire
+from projects.form_choice import services as form_choice
+from projects.form_choice.models import FormChoice, FormQuestionnaire
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from guides.loader import load
-from projects.models import Goal, GoalAcceptance, Indicator, Measurement
+from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
 

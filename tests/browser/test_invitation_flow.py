@@ -7,7 +7,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 
-from projects.models import Membership, Role, Sector
+from projects.core.models import Membership, Role, Sector
 from tests.browser.conftest import check_page
 from tests.factories import PASSWORD, make_organisation, make_user
 

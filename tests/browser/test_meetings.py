@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guides.loader import load
-from projects import meetings
-from projects.models import Meeting, Membership
+from projects.core.models import Membership
+from projects.meetings import services as meetings
+from projects.meetings.models import Meeting
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
 

@@ -21,18 +21,15 @@ from django.utils import timezone
 
 from guides.loader import load
 from guides.models import CollaborationForm
-from projects import actions
-from projects.models import (
-    AgreementVersion,
+from projects.agreements.models import AgreementVersion
+from projects.core import services as actions
+from projects.core.models import Membership, PartyStatus, Role, Sector
+from projects.organisations.models import (
     JoinRequest,
-    Membership,
     OrganisationClaim,
     OrganisationInvitation,
     OrganisationMember,
     OrgRole,
-    PartyStatus,
-    Role,
-    Sector,
 )
 from tests.browser.conftest import VIEWPORTS, check_axe, check_csp, check_no_horizontal_scroll, log_in
 from tests.factories import (

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from guides.loader import load
 from guides.models import Level
-from projects import checklists, phases
-from projects.models import Collaboration, MapEntry, Phase, PhaseChange
+from projects.checklists import services as checklists
+from projects.core.models import Collaboration, Phase
+from projects.phases import services as phases
+from projects.phases.models import MapEntry, PhaseChange
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people
 

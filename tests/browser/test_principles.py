@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from guides.loader import load
 from guides.models import Principle
-from projects import agreements
-from projects import principles as rules
-from projects.models import PrincipleCommitment, PrincipleConcern
+from projects.agreements import services as agreements
+from projects.principles import services as rules
+from projects.principles.models import PrincipleCommitment, PrincipleConcern
 from tests.browser.conftest import SCREENSHOT_DIR, VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people
 
@@ -185,8 +185,8 @@ def test_without_javascript_concerns_and_formulations_still_work(world, browser)
 
 
 def test_stepper_leads_to_our_formulation_and_to_raising_a_concern(world, new_page):
-    from projects import checklists
-    from projects.models import ChecklistSection
+    from projects.checklists import services as checklists
+    from projects.checklists.models import ChecklistSection
 
     checklists.ensure_default_sections(world.collaboration)
     cs = ChecklistSection.objects.get(collaboration=world.collaboration, section__slug="mucf-problem")

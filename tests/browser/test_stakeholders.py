@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from guides.loader import load
-from projects import stakeholders as rules
-from projects.models import Risk, Stakeholder
+from projects.stakeholders import services as rules
+from projects.stakeholders.models import Risk, Stakeholder
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people
 

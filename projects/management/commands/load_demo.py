@@ -9,29 +9,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from guides.models import CollaborationForm, Level, Principle
-from projects import actions, form_choice, phases, principles
-from projects.checklists import ensure_default_sections
-from projects.models import (
-    Collaboration,
-    Goal,
-    GoalAcceptance,
-    Indicator,
-    LoggedDecision,
-    Measurement,
-    Meeting,
-    MeetingParticipant,
-    Membership,
-    Organisation,
-    OrganisationDomain,
-    OrganisationMember,
-    OrgRole,
-    Party,
-    Risk,
-    Role,
-    Sector,
-    Stakeholder,
-)
+from projects.checklists.services import ensure_default_sections
+from projects.core import services as actions
+from projects.core.models import Collaboration, Membership, Organisation, Party, Role, Sector
+from projects.form_choice import services as form_choice
+from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
+from projects.meetings.models import LoggedDecision, Meeting, MeetingParticipant
 from projects.organisations import services as organisation_services
+from projects.organisations.models import OrganisationDomain, OrganisationMember, OrgRole
+from projects.phases import services as phases
+from projects.principles import services as principles
+from projects.stakeholders.models import Risk, Stakeholder
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 - printed for the demo, never used in production
 

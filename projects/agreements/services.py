@@ -1,0 +1,561 @@
+"""The agreement: its template, prefilling from the checklists, completeness, and the decision
+round (freeze → every party decides → decided; a change after freezing starts a new draft and
+withdraws the decisions). Every transition is one function here, atomic, with its event.
+
+States and transitions (anything else raises AgreementError):
+
+    draft ──freeze──▶ for_decision ──all approve──▶ decided
+      ▲                  │  │                          │
+      └──new draft───────┘  └──a party rejects──▶ draft │
+      └──────────────amendment (new draft)─────────────┘
+"""
+
+import difflib
+import hashlib
+import json
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guides.models import AgreementTemplate, CollaborationForm, Item
+from projects.agreements.models import (
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementSectionRevision,
+    AgreementVersion,
+    Decision,
+    PartyRecord,
+    PdfExport,
+)
+from projects.checklists.models import Answer
+from projects.common import pdf
+from projects.core.models import Event, Membership, Party, PartyStatus
+from projects.core.permissions import Action, is_coordinator_role, policy
+from projects.goals import services as goals
+from projects.phases import services as phases
+from projects.principles import services as principle_rules
+
+
+class AgreementError(Exception):
+    """A transition that the agreement's state does not allow; the message is for the person."""
+
+
+# The sections each template must have text in (or a recorded reason) before freezing.
+REQUIRED = {
+    "iop-rubriker": {
+        "iop-rubrik-bakgrund", "iop-rubrik-parter", "iop-rubrik-syfte", "iop-rubrik-vardegrund",
+        "iop-rubrik-insats-uppdrag", "iop-rubrik-kontaktpersoner", "iop-rubrik-malgruppen", "iop-rubrik-ekonomi",
+        "iop-rubrik-uppfoljning", "iop-rubrik-period", "iop-rubrik-forlangning",
+    },
+    "halland-formulera-foljande": {
+        "halland-formulera-foljande-problembild", "halland-formulera-foljande-malbild",
+        "halland-formulera-foljande-metod", "halland-formulera-foljande-ansvarsfordelning",
+    },
+    "kort": {"kort-syfte", "kort-deltagare", "kort-motesformer"},
+}  # fmt: skip
+
+# Samråd and dialogue need only a short agreement: this app's own template, not a guide's.
+SHORT_TEMPLATE = [
+    ("kort-syfte", gettext_lazy("Syfte")),
+    ("kort-deltagare", gettext_lazy("Deltagare")),
+    ("kort-motesformer", gettext_lazy("Mötesformer")),
+]
+SHORT_FORMS = {"samrad", "dialogmoten", "dialog"}
+
+# Which checklist questions feed which section (by the guide sections the questions are in).
+PREFILL = {
+    "iop-rubrik-bakgrund": ["mucf-problem"],
+    "halland-formulera-foljande-problembild": ["mucf-problem"],
+    "iop-rubrik-syfte": ["mucf-gemensam-bild", "halland-anledning"],
+    "halland-formulera-foljande-malbild": ["mucf-gemensam-bild"],
+    "iop-rubrik-malgruppen": ["mucf-malgrupp"],
+    "iop-rubrik-ekonomi": ["halland-resurser"],
+    "halland-formulera-foljande-metod": ["mucf-metod"],
+    "halland-formulera-foljande-rollfordelning": ["mucf-rollfordelning"],
+    "halland-formulera-foljande-ansvarsfordelning": ["mucf-rollfordelning"],
+    "iop-rubrik-uppfoljning": ["mucf-utvardera"],
+    "halland-formulera-foljande-rapportering": ["mucf-utvardera"],
+    "kort-syfte": ["halland-anledning"],
+}
+
+
+def template_for(form: CollaborationForm | None):
+    """The IOP headings for an IOP, the short agreement for samråd and dialogue, Halland's
+    "Formulera följande" for the other forms (and when no form is chosen yet)."""
+    if form is not None and form.slug in SHORT_FORMS:
+        return None
+    slug = "iop-rubriker" if form is not None and form.slug == "iop" else "halland-formulera-foljande"
+    return AgreementTemplate.objects.filter(slug=slug).first()
+
+
+@transaction.atomic
+def create_agreement(collaboration, *, user, form=None, period=1):
+    template = template_for(form)
+    agreement = Agreement.objects.create(
+        collaboration=collaboration,
+        period=period,
+        form=form,
+        template=template,
+        created_by=user,
+        title=(_("Överenskommelse: %(title)s") % {"title": collaboration.title})[:200],
+    )
+    if template is None:
+        rows = [(key, str(title), None) for key, title in SHORT_TEMPLATE]
+        required = REQUIRED["kort"]
+    else:
+        headings = template.headings.current().order_by("parent__order", "order").select_related("parent")
+        rows = [
+            (heading.slug, f"{heading.parent.title}: {heading.title}" if heading.parent else heading.title, heading)
+            for heading in _depth_first(list(headings))
+        ]
+        required = REQUIRED.get(template.slug, set())
+    AgreementSection.objects.bulk_create(
+        AgreementSection(
+            agreement=agreement, key=key, title=title[:200], heading=heading, order=index, required=key in required
+        )
+        for index, (key, title, heading) in enumerate(rows, start=1)
+    )
+    prefill(agreement)
+    Event.record(collaboration, user, Event.Kind.AGREEMENT_CREATED, agreement.title)
+    return agreement
+
+
+def _depth_first(headings):
+    by_parent = {}
+    for heading in headings:
+        by_parent.setdefault(heading.parent_id, []).append(heading)
+    ordered = []
+
+    def walk(parent_id):
+        for heading in sorted(by_parent.get(parent_id, []), key=lambda h: h.order):
+            ordered.append(heading)
+            walk(heading.pk)
+
+    walk(None)
+    return ordered
+
+
+def prefill(agreement):
+    """Fill empty sections from the checklist answers that feed them; never overwrite text."""
+    sections = [s for s in agreement.sections.all() if not s.text.strip() and s.key in PREFILL]
+    if not sections:
+        return 0
+    guide_sections = {slug for s in sections for slug in PREFILL[s.key]}
+    answers = (
+        Answer.objects.filter(
+            collaboration=agreement.collaboration, item__section__slug__in=guide_sections, item__kind=Item.Kind.QUESTION
+        )
+        .exclude(text="")
+        .select_related("item__section", "party__organisation")
+        .order_by("item__section__sequence", "item__order", "party__organisation__name")
+    )
+    by_section = {}
+    for answer in answers:
+        who = f" ({answer.party.organisation.name})" if answer.party else ""
+        by_section.setdefault(answer.item.section.slug, []).append(f"{answer.item.text}{who}\n{answer.text.strip()}")
+    filled = 0
+    for section in sections:
+        parts = [text for slug in PREFILL[section.key] for text in by_section.get(slug, [])]
+        if section.key == "iop-rubrik-ekonomi":
+            parts += [
+                f"{party.organisation.name}: {party.contribution}"
+                for party in agreement.collaboration.parties.select_related("organisation")
+                if party.contribution
+            ]
+        if parts:
+            section.text = "\n\n".join(parts)[: AgreementSection.MAX_LENGTH]
+            section.prefilled = True
+            section.save(update_fields=["text", "prefilled"])
+            filled += 1
+    return filled
+
+
+def missing_sections(agreement):
+    """Required sections without text and without a recorded reason for leaving them out."""
+    return [s for s in agreement.sections.all() if s.required and not s.is_complete]
+
+
+def snapshot(agreement):
+    """The content every party decides on: sections and the parts rendered from data."""
+    collaboration = agreement.collaboration
+    records = {r.party_id: r for r in agreement.party_records.all()}
+    parties = []
+    writers = Prefetch(
+        "memberships", queryset=Membership.objects.filter(role__in=["coordinator", "editor"]).select_related("user")
+    )
+    for party in collaboration.parties.select_related("organisation").prefetch_related(writers):
+        record = records.get(party.pk)
+        # Contact persons: the party's coordinators, or its editors where it has no coordinator.
+        people = list(party.memberships.all())
+        contacts = [m.user.get_full_name() for m in people if is_coordinator_role(m.role)] or [
+            m.user.get_full_name() for m in people
+        ]
+        parties.append(
+            {
+                "id": party.pk,
+                "name": party.organisation.name,
+                "sector": party.organisation.get_sector_display(),
+                "org_number": party.organisation.org_number or "",
+                "contribution": party.contribution,
+                "record_number": record.record_number if record else "",
+                "signatory": record.signatory if record else "",
+                "wet_ink": bool(record and record.wet_ink),
+                "contacts": contacts,
+            }
+        )
+    return {
+        "title": agreement.title,
+        "collaboration": collaboration.title,
+        "form": agreement.form.name if agreement.form else "",
+        "period": {
+            "number": agreement.period,
+            "start": collaboration.start_date.isoformat() if collaboration.start_date else "",
+            "end": collaboration.end_date.isoformat() if collaboration.end_date else "",
+        },
+        "parties": parties,
+        "principles": principle_rules.snapshot(collaboration, agreement=agreement),
+        "map": phases.map_snapshot(collaboration),
+        "indicators": goals.snapshot_indicators(collaboration),
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "text": s.text,
+                "omitted_reason": s.omitted_reason,
+                "from_data": s.from_data,
+            }
+            for s in agreement.sections.all()
+        ],
+    }
+
+
+def contact_persons(parties):
+    """Per party (``parties``, with their organisations, in their order): its name and its contact
+    persons, as snapshot() lists them (the party's coordinators, or its editors where it has no
+    coordinator), in one query: for the page, which shows only these of the snapshot's parts."""
+    people = {}
+    for membership in (
+        Membership.objects.filter(party__in=parties, role__in=["coordinator", "editor"])
+        .select_related("user")
+        .order_by("user__full_name")  # within a party, as Membership.Meta.ordering
+    ):
+        people.setdefault(membership.party_id, []).append(membership)
+    contacts = []
+    for party in parties:
+        writers = people.get(party.pk, [])
+        names = [m.user.get_full_name() for m in writers if is_coordinator_role(m.role)] or [
+            m.user.get_full_name() for m in writers
+        ]
+        contacts.append({"party": party.organisation.name, "names": names})
+    return contacts
+
+
+def content_hash(content):
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def current_version(agreement):
+    return agreement.versions.exclude(status=AgreementVersion.Status.WITHDRAWN).order_by("-number").first()
+
+
+@transaction.atomic
+def freeze(agreement, *, user):
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Bara ett utkast kan frysas för beslut."))
+    missing = missing_sections(agreement)
+    if missing:
+        raise AgreementError(
+            _("Avsnitten %(titles)s saknar text. Skriv dem, eller ange varför de lämnas tomma.")
+            % {"titles": ", ".join(s.title for s in missing)}
+        )
+    # Every party decides on the version: an organisation that has not yet agreed to be a party
+    # (projects.organisations) cannot be asked to decide on it.
+    waiting = list(
+        Party.objects.filter(collaboration_id=agreement.collaboration_id, status=PartyStatus.PENDING)
+        .order_by("pk")
+        .values_list("organisation__name", flat=True)
+    )
+    if waiting:
+        raise ValidationError(
+            _("%(names)s har inte tackat ja till att vara part än. Vänta på svaret eller ta bort parten.")
+            % {"names": ", ".join(waiting)},
+            code="party_pending",
+        )
+    content = snapshot(agreement)
+    number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement, number=number, content=content, content_hash=content_hash(content), frozen_by=user
+    )
+    agreement.state = Agreement.State.FOR_DECISION
+    agreement.save(update_fields=["state"])
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, f"v{number}")
+    return version
+
+
+@transaction.atomic
+def new_draft(agreement, *, user):
+    """Back to drafting from "för beslut" (the frozen version and its decisions are withdrawn)
+    or from "beslutad" (an amendment: the decided version stays as it was decided)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.state == Agreement.State.DRAFT:
+        return None
+    version = current_version(agreement)
+    withdrawn = []
+    if agreement.state == Agreement.State.FOR_DECISION and version:
+        withdrawn = [str(d.party) for d in version.decisions.select_related("party__organisation")]
+        version.status = AgreementVersion.Status.WITHDRAWN
+        version.save(update_fields=["status"])
+    agreement.state = Agreement.State.DRAFT
+    agreement.save(update_fields=["state"])
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_REDRAFTED, agreement.title, ", ".join(withdrawn))
+    return withdrawn
+
+
+@transaction.atomic
+def record_decision(version, *, party, user, approved, body, decided_on, reference, comment=""):
+    """A party's decision on the exact frozen version. All approve: decided and locked. A
+    rejection: back to drafting, with the reason shown."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement__collaboration").get(pk=version.pk)
+    agreement = version.agreement
+    if version.status != AgreementVersion.Status.FOR_DECISION or agreement.state != Agreement.State.FOR_DECISION:
+        raise AgreementError(_("Den här versionen är inte längre för beslut."))
+    if party.collaboration_id != agreement.collaboration_id:
+        raise AgreementError(_("Parten är inte med i samverkan."))
+    if version.decisions.filter(party=party).exists():
+        raise AgreementError(
+            _("%(party)s har redan registrerat sitt beslut om version %(n)d.") % {"party": party, "n": version.number}
+        )
+    decision = Decision.objects.create(
+        version=version,
+        party=party,
+        approved=approved,
+        body=body,
+        decided_on=decided_on,
+        reference=reference,
+        comment=comment,
+        recorded_by=user,
+        recorded_by_name=user.get_full_name()[:150],
+    )
+    collaboration = agreement.collaboration
+    Event.record(
+        collaboration,
+        user,
+        Event.Kind.AGREEMENT_DECISION,
+        str(party),
+        f"v{version.number}: {_('godkänd') if approved else _('avslagen')} ({reference})",
+    )
+    if not approved:
+        version.status = AgreementVersion.Status.REJECTED
+        version.save(update_fields=["status"])
+        agreement.state = Agreement.State.DRAFT
+        agreement.save(update_fields=["state"])
+        Event.record(collaboration, user, Event.Kind.AGREEMENT_REJECTED, str(party), comment[:200])
+        return decision
+    parties = set(Party.objects.filter(collaboration=collaboration).values_list("pk", flat=True))
+    approved_by = set(version.decisions.filter(approved=True).values_list("party_id", flat=True))
+    if parties <= approved_by:
+        version.status = AgreementVersion.Status.DECIDED
+        version.save(update_fields=["status"])
+        agreement.state = Agreement.State.DECIDED
+        agreement.save(update_fields=["state"])
+        Event.record(collaboration, user, Event.Kind.AGREEMENT_DECIDED, agreement.title, f"v{version.number}")
+        from projects.agreements.tasks import keep_decided_pdf  # the tasks module imports this one
+
+        transaction.on_commit(lambda: keep_decided_pdf.enqueue(version.pk))
+    return decision
+
+
+def set_party_record(agreement, *, party, record_number="", signatory="", wet_ink=False):
+    record, _created = PartyRecord.objects.update_or_create(
+        agreement=agreement,
+        party=party,
+        defaults={"record_number": record_number, "signatory": signatory, "wet_ink": wet_ink},
+    )
+    return record
+
+
+@transaction.atomic
+def save_section(section, *, user, text, base_version, restored_from=None):
+    """Save a section's text if it is still at ``base_version``; returns (section, saved, conflict).
+    A prefilled text edited by a person is no longer marked prefilled."""
+    current = AgreementSection.objects.select_for_update().select_related("agreement").get(pk=section.pk)
+    if current.agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Överenskommelsen är inte ett utkast. Starta ett nytt utkast för att ändra den."))
+    if current.version != base_version:
+        return current, False, current.text != text
+    if current.text == text:
+        return current, False, False
+    now = timezone.now()
+    AgreementSection.objects.filter(pk=current.pk).update(
+        text=text, version=F("version") + 1, updated_by=user, updated_at=now, prefilled=False
+    )
+    current.text, current.version, current.updated_by, current.updated_at = text, current.version + 1, user, now
+    current.prefilled = False
+    AgreementSectionRevision.objects.create(
+        section=current, version=current.version, text=text, author=user, created_at=now, restored_from=restored_from
+    )
+    return current, True, False
+
+
+def _draft_only(agreement):
+    if agreement.state != Agreement.State.DRAFT:
+        raise AgreementError(_("Överenskommelsen är inte ett utkast. Starta ett nytt utkast för att ändra den."))
+
+
+@transaction.atomic
+def add_section(agreement, *, user, title):
+    _draft_only(agreement)
+    last = agreement.sections.order_by("-order").values_list("order", flat=True).first() or 0
+    section = AgreementSection.objects.create(agreement=agreement, key=f"egen-{last + 1}", title=title, order=last + 1)
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, _("tillagt"))
+    return section
+
+
+@transaction.atomic
+def rename_section(section, *, user, title):
+    _draft_only(section.agreement)
+    old = section.title
+    section.title = title
+    section.save(update_fields=["title"])
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, f"{old} → {title}")
+
+
+@transaction.atomic
+def move_section(section, *, user, step):
+    """Swap with the neighbour above (step -1) or below (+1)."""
+    _draft_only(section.agreement)
+    siblings = list(section.agreement.sections.order_by("order", "pk"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, item in enumerate(siblings, start=1):
+        if item.order != order:
+            AgreementSection.objects.filter(pk=item.pk).update(order=order)
+
+
+@transaction.atomic
+def remove_section(section, *, user):
+    _draft_only(section.agreement)
+    if section.required:
+        raise AgreementError(
+            _("%(title)s krävs för samverkansformen. Ange i stället varför det lämnas utan text.")
+            % {"title": section.title}
+        )
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, _("borttaget"))
+    section.delete()
+
+
+def can_write(agreement, membership):
+    """The writing group (skrivgrupp) writes; while no group is chosen, every editor and coordinator
+    does. Coordinators always may."""
+    if membership is None or not policy.role_allows(membership.role, Action.EDIT):
+        return False
+    if is_coordinator_role(membership.role):
+        return True
+    writers = set(agreement.writers.values_list("pk", flat=True))
+    return not writers or membership.pk in writers
+
+
+def compare(older, newer):
+    """Section by section: (title, status, [(kind, text)]) with kind "same", "added" or "removed",
+    word by word. Sections are matched by their key."""
+    old_sections = {s["key"]: s for s in older.get("sections", [])}
+    new_keys = {s["key"] for s in newer.get("sections", [])}
+    rows = []
+    for section in newer.get("sections", []):
+        before = old_sections.get(section["key"])
+        if before is None:
+            rows.append((section["title"], "added", [("added", section["text"])]))
+            continue
+        parts = _diff_words(before["text"], section["text"])
+        changed = any(kind != "same" for kind, _text in parts) or before["title"] != section["title"]
+        rows.append((section["title"], "changed" if changed else "same", parts))
+    for key, section in old_sections.items():
+        if key not in new_keys:
+            rows.append((section["title"], "removed", [("removed", section["text"])]))
+    return rows
+
+
+def _diff_words(old, new):
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("added", "".join(b[j1:j2])))
+    return parts
+
+
+def version_pdf(version, *, keep=False):
+    """The PDF of a frozen version. A decided version's is made once and kept (``keep``: by the task
+    that the last party's decision starts, so that a download, a GET, never writes); one still "för
+    beslut" carries the UTKAST mark and is made on demand."""
+    if version.pdf:
+        return bytes(version.pdf)
+    decisions = list(version.decisions.select_related("party__organisation"))
+    # The decisions table names each party as the version does, not as the organisation is named
+    # now (these instances are only rendered, never saved). The snapshot's party ids are this
+    # collaboration's only when it was frozen here: a version restored from a file (projects.transfer,
+    # frozen before its collaboration was created) holds the ids of the one it was exported from.
+    if version.frozen_at >= version.agreement.collaboration.created_at:
+        frozen_names = {p.get("id"): p.get("name") for p in version.content.get("parties", [])}
+        for decision in decisions:
+            if frozen_names.get(decision.party_id):
+                decision.party.organisation.name = frozen_names[decision.party_id]
+    decided = version.status == AgreementVersion.Status.DECIDED
+    data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
+    if decided and keep:
+        AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
+    return data
+
+
+# Writes the agreement page's smaller forms make -------------------------------------------------
+
+
+@transaction.atomic
+def omit_section(section, *, user, reason):
+    """Why a required section is left without text (or, with an empty reason, that it will be written)."""
+    section.omitted_reason = reason.strip()
+    section.save(update_fields=["omitted_reason"])
+    detail = _("lämnas utan text: %(reason)s") % {"reason": section.omitted_reason} if section.omitted_reason else ""
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, detail[:500])
+
+
+@transaction.atomic
+def set_writers(agreement, *, user, memberships):
+    """The writing group: these editors and coordinators (none: every editor and coordinator writes)."""
+    agreement.writers.set(memberships)
+    names = ", ".join(m.user.get_full_name() for m in memberships)
+    Event.record(
+        agreement.collaboration, user, Event.Kind.AGREEMENT_WRITERS, agreement.title, names or _("alla redaktörer")
+    )
+
+
+@transaction.atomic
+def add_comment(section, *, user, party, text):
+    comment = AgreementComment.objects.create(section=section, party=party, author=user, text=text)
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
+    return comment
+
+
+@transaction.atomic
+def request_pdf_export(agreement, *, user, version, filename):
+    """A large agreement's PDF, rendered in the background (projects.tasks.render_export)."""
+    from projects.agreements.tasks import render_export
+
+    export = PdfExport.objects.create(agreement=agreement, version=version, filename=filename, requested_by=user)
+    transaction.on_commit(lambda: render_export.enqueue(export.pk))
+    return export

@@ -1,0 +1,543 @@
+"""The agreement page: writing the sections (autosaved, with version conflicts), freezing a version
+for decision, each party's decision, a new draft, and the PDF. The rules are in projects.agreements."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.agreements import services as agreements
+from projects.agreements.forms import AgreementStartForm, DecisionForm, PartyRecordForm, SectionOmitForm
+from projects.agreements.models import Agreement, AgreementSection, AgreementVersion, PdfExport
+from projects.agreements.services import AgreementError
+from projects.common import pdf
+from projects.common.forms import CommentForm, form_errors
+from projects.core.permissions import Action, collaboration_required, policy
+from projects.principles import services as principle_rules
+
+
+def _agreement(collaboration):
+    return (
+        Agreement.objects.filter(collaboration=collaboration)
+        .select_related("form", "template")
+        .order_by("-period")
+        .first()
+    )
+
+
+def _as_id(value):
+    """A database id from text, or 0 (which matches nothing) when it is not one."""
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
+def _posted_id(request, name):
+    return _as_id(request.POST.get(name, ""))
+
+
+def _to_agreement(request, collaboration):
+    return redirect("projects:agreement", collaboration.pk)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_detail(request, collaboration):
+    return _render_detail(request, collaboration)
+
+
+def _render_detail(request, collaboration, decision_form=None, status=200):
+    agreement = _agreement(collaboration)
+    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    if agreement is None:
+        return render(
+            request,
+            "projects/agreements/agreement.html",
+            {
+                "collaboration": collaboration,
+                "agreement": None,
+                "can_manage": can_manage,
+                "start_form": AgreementStartForm(initial={"form": collaboration.form_id}) if can_manage else None,
+            },
+        )
+    membership = request.membership
+    sections = list(
+        agreement.sections.select_related("updated_by")
+        .annotate(n_comments=Count("comments"))
+        .prefetch_related("principles")
+    )
+    versions = list(agreement.versions.prefetch_related("decisions__party__organisation", "decisions__recorded_by"))
+    current = agreements.current_version(agreement)
+    parties = list(collaboration.parties.select_related("organisation"))
+    records = {r.party_id: r for r in agreement.party_records.all()}
+    decided_by = {d.party_id for d in current.decisions.all()} if current else set()
+    my_party = membership.party
+    can_decide = (
+        agreement.state == Agreement.State.FOR_DECISION
+        and current is not None
+        and current.status == AgreementVersion.Status.FOR_DECISION
+        and policy.role_allows(membership.role, Action.EDIT)
+        and my_party.pk not in decided_by
+    )
+    rejection = next(
+        (
+            d
+            for v in versions
+            if v.status == AgreementVersion.Status.REJECTED
+            for d in v.decisions.all()
+            if not d.approved
+        ),
+        None,
+    )
+    return render(
+        request,
+        "projects/agreements/agreement.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "sections": sections,
+            "missing": [s for s in sections if s.required and not s.is_complete],
+            "versions": versions,
+            "current": current,
+            "parties": [(p, records.get(p.pk)) for p in parties],
+            "can_manage": can_manage,
+            "can_write": agreement.state == Agreement.State.DRAFT and agreements.can_write(agreement, membership),
+            "can_decide": can_decide,
+            "decision_form": (decision_form or DecisionForm()) if can_decide else None,
+            "record_form": PartyRecordForm(
+                initial={
+                    "record_number": getattr(records.get(my_party.pk), "record_number", ""),
+                    "signatory": getattr(records.get(my_party.pk), "signatory", ""),
+                    "wet_ink": getattr(records.get(my_party.pk), "wet_ink", False),
+                }
+            )
+            if policy.role_allows(membership.role, Action.EDIT)
+            else None,
+            "my_party": my_party,
+            "rejection": rejection if agreement.state == Agreement.State.DRAFT else None,
+            "writer_choices": collaboration.memberships.filter(role__in=["editor", "coordinator"]).select_related(
+                "user", "party__organisation"
+            )
+            if can_manage
+            else [],
+            "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
+            # Only what the page shows of the snapshot, and only when it shows it.
+            "contacts": agreements.contact_persons(parties) if any(s.from_data == "contacts" for s in sections) else [],
+        }
+        | principle_rules.lens_context(agreement, sections),  # the principles lens: tags and gaps
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_start(request, collaboration):
+    if _agreement(collaboration) is not None:
+        messages.info(request, _("Samverkan har redan en överenskommelse."))
+        return _to_agreement(request, collaboration)
+    form = AgreementStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en samverkansform i listan, eller ingen."))
+        return _to_agreement(request, collaboration)
+    agreements.create_agreement(collaboration, user=request.user, form=form.cleaned_data["form"])
+    messages.success(request, _("Överenskommelsen är påbörjad. Avsnitt som checklistorna besvarar är förifyllda."))
+    return _to_agreement(request, collaboration)
+
+
+def _section(collaboration, section_pk):
+    return get_object_or_404(
+        AgreementSection.objects.select_related("agreement"), pk=section_pk, agreement__collaboration=collaboration
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_section_save(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    if not agreements.can_write(section.agreement, request.membership):
+        raise PermissionDenied
+    key = f"s{section.pk}"
+    text = request.POST.get(f"{key}-text", "").replace("\r\n", "\n").replace("\x00", "")
+    try:
+        base = int(request.POST.get(f"{key}-version", ""))
+    except ValueError:
+        base = -1
+    error = None
+    if len(text) > AgreementSection.MAX_LENGTH:
+        error = _("Avsnittet får vara högst %(n)d tecken (det är nu %(m)d).") % {
+            "n": AgreementSection.MAX_LENGTH,
+            "m": len(text),
+        }
+        saved = conflict = False
+    else:
+        try:
+            section, saved, conflict = agreements.save_section(section, user=request.user, text=text, base_version=base)
+        except AgreementError as exc:
+            error, saved, conflict = str(exc), False, False
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif conflict:
+            messages.error(
+                request,
+                _("Någon annan sparade avsnittet medan du skrev. Din text är inte sparad; den står nedan under deras."),
+            )
+            request.session["agreement_mine"] = {str(section.pk): text}
+        else:
+            messages.success(request, _("Avsnittet är sparat."))
+        return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
+    response = render(
+        request,
+        "projects/agreements/agreement.html#section-meta",
+        {
+            "collaboration": collaboration,
+            "s": section,
+            "error": error,
+            "saved_now": saved or (not conflict and not error),
+            "conflict": conflict,
+            "mine": text,
+            "base_version": base,
+        },
+    )
+    response["X-Answer-State"] = (
+        "conflict" if conflict else ("invalid" if error else ("saved" if saved else "unchanged"))
+    )
+    return response
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_section_omit(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    form = SectionOmitForm(request.POST)
+    if section.agreement.state != Agreement.State.DRAFT:
+        messages.error(request, _("Överenskommelsen är inte ett utkast."))
+    elif form.is_valid():
+        agreements.omit_section(section, user=request.user, reason=form.cleaned_data["omitted_reason"])
+        messages.success(request, _("Sparat."))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_freeze(request, collaboration):
+    agreement = get_object_or_404(Agreement, pk=_posted_id(request, "agreement"), collaboration=collaboration)
+    try:
+        version = agreements.freeze(agreement, user=request.user)
+    except AgreementError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:  # a party has not yet agreed to take part
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Version %(n)d är fryst för beslut. Varje part registrerar nu sitt beslut.") % {"n": version.number},
+        )
+    return _to_agreement(request, collaboration)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@collaboration_required(Action.MANAGE)
+def agreement_redraft(request, collaboration):
+    """Say what a new draft does before it happens (decisions on the frozen version are withdrawn)."""
+    agreement = _agreement(collaboration)
+    if agreement is None or agreement.state == Agreement.State.DRAFT:
+        return _to_agreement(request, collaboration)
+    current = agreements.current_version(agreement)
+    if request.method == "POST":
+        withdrawn = agreements.new_draft(agreement, user=request.user)
+        if withdrawn:
+            messages.warning(
+                request,
+                _("Ett nytt utkast är startat. Besluten från %(parties)s är återkallade.")
+                % {"parties": ", ".join(withdrawn)},
+            )
+        else:
+            messages.success(request, _("Ett nytt utkast är startat."))
+        return _to_agreement(request, collaboration)
+    return render(
+        request,
+        "projects/agreements/agreement_redraft.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "current": current,
+            "decisions": current.decisions.select_related("party__organisation") if current else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_decide(request, collaboration):
+    agreement = _agreement(collaboration)
+    version = agreements.current_version(agreement) if agreement else None
+    form = DecisionForm(request.POST)
+    if version is None:
+        messages.error(request, _("Det finns ingen version att besluta om."))
+    elif form.is_valid():
+        try:
+            agreements.record_decision(version, party=request.membership.party, user=request.user, **form.cleaned_data)
+        except AgreementError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Beslutet är registrerat."))
+    else:  # the page again, with what was typed and the errors at their fields
+        return _render_detail(request, collaboration, decision_form=form, status=400)
+    return _to_agreement(request, collaboration)
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_record(request, collaboration):
+    agreement = _agreement(collaboration)
+    form = PartyRecordForm(request.POST)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    if form.is_valid():
+        agreements.set_party_record(agreement, party=request.membership.party, **form.cleaned_data)
+        messages.success(request, _("Uppgifterna för %(party)s är sparade.") % {"party": request.membership.party})
+    else:
+        messages.error(request, form_errors(form))
+    return _to_agreement(request, collaboration)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@collaboration_required(Action.VIEW)
+def agreement_pdf(request, collaboration):
+    """The current draft, or a frozen version (?version=N). A decided version's PDF is made once
+    and kept; drafts are rendered on demand. A large agreement is rendered in the background while
+    a page shows how it goes: a GET shows a button, its POST starts the rendering (no state change on
+    GET)."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    version = None
+    if number := request.GET.get("version"):
+        try:
+            version = agreement.versions.get(number=int(number))
+        except (ValueError, AgreementVersion.DoesNotExist):
+            return _to_agreement(request, collaboration)
+        name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.pdf"
+        if version.pdf:
+            return pdf.response(bytes(version.pdf), name)
+        content = version.content
+    else:
+        name = f"{slugify(agreement.title)[:60]}-utkast.pdf"
+        content = agreements.snapshot(agreement)
+    if sum(len(section["text"]) for section in content["sections"]) > settings.PDF_BACKGROUND_CHARS:
+        if request.method != "POST":
+            return render(
+                request,
+                "projects/agreements/agreement_pdf_large.html",
+                {"collaboration": collaboration, "agreement": agreement, "version": version, "filename": name},
+            )
+        export = agreements.request_pdf_export(agreement, user=request.user, version=version, filename=name)
+        return redirect("projects:agreement_export", collaboration.pk, export.pk)
+    if version is None:
+        return pdf.response(pdf.render_pdf(content, draft=True), name)
+    return pdf.response(agreements.version_pdf(version), name)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_export(request, collaboration, export_pk):
+    """How a background PDF is going; the file itself with ?ladda-ner=1 when it is done."""
+    export = get_object_or_404(PdfExport.objects.defer("pdf"), pk=export_pk, agreement__collaboration=collaboration)
+    if request.GET.get("ladda-ner") and export.status == PdfExport.Status.DONE:
+        data = PdfExport.objects.values_list("pdf", flat=True).get(pk=export.pk)
+        return pdf.response(bytes(data), export.filename)
+    context = {"collaboration": collaboration, "export": export}
+    if request.htmx:
+        return render(request, "projects/agreements/agreement_export.html#progress", context)
+    return render(request, "projects/agreements/agreement_export.html", context)
+
+
+# Sections, writing group, comments, history, comparison, print view -------------------------
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_sections(request, collaboration):
+    """Coordinators add, rename, move and remove sections (one action per post)."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    action = request.POST.get("action")
+    title = " ".join(request.POST.get("title", "").replace("\x00", "").split())[:200]
+    try:
+        if action == "add":
+            if not title:
+                raise AgreementError(_("Ge det nya avsnittet en rubrik."))
+            agreements.add_section(agreement, user=request.user, title=title)
+        else:
+            section = get_object_or_404(AgreementSection, pk=_posted_id(request, "section"), agreement=agreement)
+            if action == "rename":
+                if not title:
+                    raise AgreementError(_("Rubriken kan inte vara tom."))
+                agreements.rename_section(section, user=request.user, title=title)
+            elif action in ("up", "down"):
+                agreements.move_section(section, user=request.user, step=-1 if action == "up" else 1)
+            elif action == "remove":
+                agreements.remove_section(section, user=request.user)
+            else:
+                raise AgreementError(_("Okänd åtgärd."))
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Avsnitten är uppdaterade."))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#manage")
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.MANAGE)
+def agreement_writers(request, collaboration):
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    chosen = collaboration.memberships.filter(
+        pk__in=[_as_id(value) for value in request.POST.getlist("writers")],
+        role__in=["editor", "coordinator"],
+    ).select_related("user")
+    agreements.set_writers(agreement, user=request.user, memberships=list(chosen))
+    messages.success(request, _("Skrivgruppen är sparad."))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#writers")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@collaboration_required(Action.VIEW)
+def agreement_section_comments(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not policy.user_has_permission(request.user, Action.EDIT, collaboration):
+            raise PermissionDenied
+        if form.is_valid():
+            agreements.add_comment(
+                section, user=request.user, party=request.membership.party, text=form.cleaned_data["text"]
+            )
+            messages.success(request, _("Kommentaren är publicerad."))
+            return redirect("projects:agreement_section_comments", collaboration.pk, section.pk)
+    return render(
+        request,
+        "projects/agreements/agreement_section_comments.html",
+        {
+            "collaboration": collaboration,
+            "section": section,
+            "form": form,
+            "comments": section.comments.select_related("author", "party__organisation"),
+            "can_comment": policy.user_has_permission(request.user, Action.EDIT, collaboration),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_section_history(request, collaboration, section_pk):
+    section = _section(collaboration, section_pk)
+    return render(
+        request,
+        "projects/agreements/agreement_section_history.html",
+        {
+            "collaboration": collaboration,
+            "section": section,
+            "revisions": section.revisions.select_related("author"),
+            "can_write": section.agreement.state == Agreement.State.DRAFT
+            and agreements.can_write(section.agreement, request.membership),
+        },
+    )
+
+
+@login_required
+@require_POST
+@collaboration_required(Action.EDIT)
+def agreement_section_restore(request, collaboration, section_pk, revision_pk):
+    section = _section(collaboration, section_pk)
+    if not agreements.can_write(section.agreement, request.membership):
+        raise PermissionDenied
+    revision = get_object_or_404(section.revisions, pk=revision_pk)
+    try:
+        _section_obj, saved, _conflict = agreements.save_section(
+            section,
+            user=request.user,
+            text=revision.text,
+            base_version=section.version,
+            restored_from=revision.version,
+        )
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        if saved:
+            messages.success(request, _("Version %(v)d är återställd som en ny version.") % {"v": revision.version})
+        else:
+            messages.info(request, _("Avsnittet har redan den texten."))
+    return redirect("projects:agreement_section_history", collaboration.pk, section.pk)
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_compare(request, collaboration):
+    """Two frozen versions (or a version and the current draft), section by section."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    versions = list(agreement.versions.all())
+    contents = {str(v.number): (_("Version %(n)d") % {"n": v.number}, v.content) for v in versions}
+    contents["utkast"] = (_("Nuvarande utkast"), agreements.snapshot(agreement))
+    older = request.GET.get("fran") or (str(versions[0].number) if versions else "utkast")
+    newer = request.GET.get("till") or "utkast"
+    if older not in contents or newer not in contents:
+        older, newer = (str(versions[0].number) if versions else "utkast"), "utkast"
+    return render(
+        request,
+        "projects/agreements/agreement_compare.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "choices": [(k, label) for k, (label, _c) in contents.items()],
+            "older": older,
+            "newer": newer,
+            "older_label": contents[older][0],
+            "newer_label": contents[newer][0],
+            "sections": agreements.compare(contents[older][1], contents[newer][1]),
+        },
+    )
+
+
+@login_required
+@require_GET
+@collaboration_required(Action.VIEW)
+def agreement_print(request, collaboration):
+    """The same document as the PDF, as a plain HTML page to print from the browser."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    html = pdf.render_html(
+        agreements.snapshot(agreement),
+        draft=agreement.state != Agreement.State.DECIDED,
+        static_base=settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+    )
+    return HttpResponse(html)

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.core.models import Collaboration, Party
+
+
+class AnswerStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Ej påbörjad")
+    DISCUSSED = "discussed", _("Diskuteras")
+    AGREED = "agreed", _("Överens")
+    NOT_RELEVANT = "not_relevant", _("Ej aktuell")
+
+
+class ChecklistSection(models.Model):
+    """A section of a guide that a collaboration works through."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="checklist_sections")
+    section = models.ForeignKey("guides.Section", on_delete=models.PROTECT, related_name="+")
+    answer_mode = models.CharField(
+        _("svaras"), max_length=20, choices=[("joint", _("Gemensamt svar")), ("per_party", _("Varje part svarar"))]
+    )
+    active = models.BooleanField(default=True, help_text="False when a coordinator has removed it.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("checklista")
+        verbose_name_plural = _("checklistor")
+        constraints = [models.UniqueConstraint(fields=["collaboration", "section"], name="unique_checklist_section")]
+
+    def __str__(self):
+        return str(self.section)
+
+    @property
+    def per_party(self):
+        return self.answer_mode == "per_party"
+
+
+class Answer(models.Model):
+    """The answer to one question: one shared answer, or one per party. ``version`` grows with
+    every save; a save based on an older version is refused (see projects.checklists.save_answer)."""
+
+    MAX_LENGTH = 10_000
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey("guides.Item", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, null=True, blank=True, related_name="answers")
+    text = models.TextField(_("svar"), max_length=MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.NOT_STARTED
+    )
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("svar")
+        verbose_name_plural = _("svar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "item"], condition=Q(party__isnull=True), name="unique_joint_answer"
+            ),
+            models.UniqueConstraint(
+                fields=["collaboration", "item", "party"],
+                condition=Q(party__isnull=False),
+                name="unique_party_answer",
+            ),
+        ]
+        indexes = [models.Index(fields=["collaboration", "updated_at"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class AnswerRevision(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=AnswerStatus.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    restored_from = models.PositiveIntegerField(null=True, blank=True, help_text="The version this one restored.")
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["answer", "version"], name="unique_answer_revision")]
+
+    def __str__(self):
+        return f"{self.answer_id} v{self.version}"
+
+
+class Confirmation(models.Model):
+    """A party's confirmation that it agrees with a joint answer as it reads at ``version``."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="confirmations")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["answer", "party"], name="unique_confirmation_per_party")]
+
+    def __str__(self):
+        return f"{self.party} v{self.version}"
+
+
+class Comment(models.Model):
+    MAX_LENGTH = 5_000
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey("guides.Item", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("kommentar"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["collaboration", "item"])]
+
+    def __str__(self):
+        return self.text[:60]

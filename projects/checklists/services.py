@@ -1,0 +1,465 @@
+"""The shared checklists: which guide sections a collaboration works through, and the writes on
+answers (optimistic versioning, revisions, confirmations). Views validate; these functions apply.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Count, Exists, F, OuterRef
+from django.utils import timezone
+
+from guides.models import Audience, Item, Section
+from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
+from projects.core.models import Event, Organisation, Party
+
+# Guide sections every collaboration starts with, by who they are for (with all their sub-sections
+# that have questions): Halland's first conversation for everyone, MUCF's Förutsättningar for public
+# parties, MUCF's shared phases for everyone, and the 7 steg questions for civil-society parties.
+DEFAULT_ROOTS = [
+    ("halland-forutsattningar", "all"),
+    ("mucf-forutsattningar", "public"),
+    ("mucf-identifiera", "all"),
+    ("mucf-planera", "all"),
+    ("mucf-implementera", "all"),
+    ("mucf-utvardera", "all"),
+]
+DEFAULT_GUIDES = [("sjustegs", "civil_society")]
+
+
+def sections_with_questions():
+    return Section.objects.current().filter(items__kind=Item.Kind.QUESTION, items__retired=False).distinct()
+
+
+def _descendants(root, sections):
+    by_parent = {}
+    for section in sections:
+        by_parent.setdefault(section.parent_id, []).append(section)
+    found, stack = [root], [root.pk]
+    while stack:
+        for child in by_parent.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child.pk)
+    return found
+
+
+def default_sections(collaboration, parties=None):
+    parties = list(collaboration.parties.select_related("organisation")) if parties is None else parties
+    sectors = {"all"}
+    if any(p.organisation.is_public for p in parties):
+        sectors.add("public")
+    if any(not p.organisation.is_public for p in parties):
+        sectors.add("civil_society")
+    all_sections = list(Section.objects.current().select_related("guide"))
+    with_questions = set(sections_with_questions().values_list("pk", flat=True))
+    chosen = []
+    by_slug = {s.slug: s for s in all_sections}
+    for slug, who in DEFAULT_ROOTS:
+        if who in sectors and slug in by_slug:
+            chosen += [s for s in _descendants(by_slug[slug], all_sections) if s.pk in with_questions]
+    for guide_slug, who in DEFAULT_GUIDES:
+        if who in sectors:
+            chosen += [s for s in all_sections if s.guide.slug == guide_slug and s.pk in with_questions]
+    return chosen
+
+
+def ensure_default_sections(collaboration, user=None):
+    """Add the default sections the parties' sectors call for. A section a coordinator removed
+    stays removed."""
+    existing = set(ChecklistSection.objects.filter(collaboration=collaboration).values_list("section_id", flat=True))
+    new = [
+        ChecklistSection(collaboration=collaboration, section=section, answer_mode=section.answer_mode, added_by=user)
+        for section in default_sections(collaboration)
+        if section.pk not in existing
+    ]
+    ChecklistSection.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def ordered_sections(collaboration, active=True):
+    """The collaboration's checklist sections in guide order."""
+    return (
+        ChecklistSection.objects.filter(collaboration=collaboration, active=active, section__retired=False)
+        .select_related("section__guide", "section__decision_phase")
+        .order_by("section__guide__order", "section__sequence")
+    )
+
+
+def answering_parties(checklist_section, parties):
+    """For a per-party section: the parties the section is meant for (by its audience)."""
+    audience = checklist_section.section.audience
+    if audience == Audience.PUBLIC:
+        chosen = [p for p in parties if p.organisation.is_public]
+    elif audience == Audience.CIVIL_SOCIETY:
+        chosen = [p for p in parties if not p.organisation.is_public]
+    else:
+        chosen = list(parties)
+    return chosen or list(parties)
+
+
+# Saving answers ------------------------------------------------------------------------------
+
+
+@dataclass
+class SaveResult:
+    answer: Answer
+    saved: bool
+    conflict: bool = False
+    withdrawn: list | None = None  # parties whose confirmation the change withdrew
+    mine: str = ""
+    # A joint answer's confirmations after the save, when the save knows them without reading them
+    # (None: read them).
+    confirmations: list | None = None
+
+
+# An answer nobody has confirmed (a condition of the save's update; built once, the save is frequent).
+_UNCONFIRMED = ~Exists(Confirmation.objects.filter(answer=OuterRef("pk")))
+
+
+def save_answer(*, collaboration, item, party, user, text, status, base_version, restored_from=None):
+    """Save text and status if the answer is still at ``base_version``; otherwise report a conflict
+    and change nothing. ``status`` None keeps the current status. A text change withdraws the
+    parties' confirmations of a joint answer."""
+    lookup = {"collaboration": collaboration, "item": item, "party": party}
+    joint = party is None
+    with transaction.atomic():
+        try:  # one at most (unique_joint_answer, unique_party_answer)
+            current = Answer.objects.select_for_update().get(**lookup)
+        except Answer.DoesNotExist:
+            current = None
+        if current is None:
+            try:
+                with transaction.atomic():
+                    current = Answer.objects.create(**lookup)
+            except IntegrityError:  # created meanwhile by someone else: lock theirs
+                current = Answer.objects.select_for_update().get(**lookup)
+        now = timezone.now()  # after the lock: saves are stamped in the order they commit
+        if current.version != base_version:
+            if _unchanged_since(current, base_version, text, status):
+                return SaveResult(current, saved=False)  # the person did not change it: nothing to save
+            return SaveResult(current, saved=False, conflict=True, mine=text)
+        text_changed = current.text != text
+        old_status = current.status
+        status = status or old_status
+        if not text_changed and old_status == status:
+            return SaveResult(current, saved=False)
+        if text_changed and joint and old_status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
+            status = AnswerStatus.DISCUSSED  # agreed was on the old text
+        if status == AnswerStatus.NOT_STARTED and text.strip():
+            status = AnswerStatus.DISCUSSED
+        # The row is locked, so the version cannot have moved since the check above.
+        answer = Answer.objects.filter(pk=current.pk)
+        change = {"text": text, "status": status, "version": F("version") + 1, "updated_by": user, "updated_at": now}
+        withdrawn, confirmations = [], None
+        if not joint:
+            answer.update(**change)
+        # A joint answer: most have no confirmations, so the update is made on the condition that it
+        # has none, and they are looked at only when it has. (The condition is read by a statement
+        # after the lock, so it sees a confirmation committed while this save waited for the lock;
+        # confirming takes the same lock, so none are added until this save commits.)
+        elif answer.filter(_UNCONFIRMED).update(**change):
+            confirmations = []
+        elif text_changed:
+            # The confirmations are of the text: a change withdraws them.
+            confirmed = list(current.confirmations.select_related("party__organisation"))
+            withdrawn = [c.party for c in confirmed]
+            Confirmation.objects.filter(pk__in=[c.pk for c in confirmed]).delete()
+            answer.update(**change)
+            confirmations = []
+        else:
+            # A status change keeps them valid (the view reads them with their new version).
+            current.confirmations.update(version=current.version + 1)
+            answer.update(**change)
+        current.text, current.status, current.version = text, status, current.version + 1
+        current.updated_by, current.updated_at = user, now
+        AnswerRevision.objects.create(
+            answer=current,
+            version=current.version,
+            text=text,
+            status=status,
+            author=user,
+            created_at=now,
+            restored_from=restored_from,
+        )
+        if status != old_status:
+            Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
+        if restored_from:
+            Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), f"v{restored_from}")
+        return SaveResult(current, saved=True, withdrawn=withdrawn, confirmations=confirmations)
+
+
+def _unchanged_since(answer, base_version, text, status):
+    """True when the posted text is what the answer said at ``base_version`` (and no status was
+    asked for): the person only re-sent what they were shown, so there is no conflict."""
+    if status is not None and status != answer.status:
+        return False
+    if base_version == 0:
+        return text == ""
+    return answer.revisions.filter(version=base_version, text=text).exists()
+
+
+# Who may write, and so confirm (projects.permissions: editors and coordinators).
+CONFIRMING_ROLES = ["editor", "coordinator"]
+
+
+def confirming_parties(collaboration):
+    """The parties whose confirmation makes a joint answer "överens": those with someone who may
+    write (a party without such a person could never confirm, and would block agreement)."""
+    return list(
+        Party.objects.filter(collaboration=collaboration, memberships__role__in=CONFIRMING_ROLES)
+        .select_related("organisation")
+        .distinct()
+        .order_by("-is_coordinating", "organisation__name")
+    )
+
+
+# What a save needs before it writes (the checklist section, its guide section, the question, and the
+# collaboration's parties with their organisations and whether each may confirm), in one statement.
+# Written out rather than built by the ORM: the autosave is the most frequent request there is, and
+# building this query with the ORM (filtered relations, select_related of five models) took 15 to
+# 20 times the CPU of running it (bench/README.md, "Autosave throughput"). Plain SQL that PostgreSQL
+# and SQLite both run; tests/checklists/test_save_path.py compares what it gives with the ORM's reads.
+_SAVE_TARGET_SQL = """
+SELECT cs.section_id, cs.answer_mode, s.guide_id, s.parent_id, s.title, s.audience, s.answer_mode,
+       i.kind, i.title, i.text, i.principle_id,
+       p.id, p.organisation_id, p.is_coordinating, p.status, o.name, o.sector,
+       EXISTS (SELECT 1 FROM projects_membership m WHERE m.party_id = p.id AND m.role IN (%s, %s))
+FROM projects_checklistsection cs
+JOIN guides_section s ON s.id = cs.section_id
+JOIN guides_item i ON i.section_id = s.id
+LEFT JOIN projects_party p ON p.collaboration_id = cs.collaboration_id
+LEFT JOIN projects_organisation o ON o.id = p.organisation_id
+WHERE cs.id = %s AND cs.collaboration_id = %s AND cs.active AND NOT s.retired
+  AND i.id = %s AND i.kind = %s AND NOT i.retired
+ORDER BY p.is_coordinating DESC, o.name
+"""
+
+
+def save_target(collaboration, cs_pk, item_pk):
+    """(checklist section, question, parties) for saving an answer to question ``item_pk`` of the
+    collaboration's active checklist section ``cs_pk``, or None when there is no such current
+    question there. The parties are the collaboration's, in their order (Party.Meta.ordering),
+    with their organisations and ``may_confirm`` (whether it is one of confirming_parties).
+
+    The objects hold the fields a save and its answer fragment use (the section's title, audience
+    and answer mode; the question's text; the parties' organisation names and sectors); any
+    other field is read from the database when it is first used."""
+    alias = router.db_for_read(ChecklistSection)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_SAVE_TARGET_SQL, [*CONFIRMING_ROLES, cs_pk, collaboration.pk, item_pk, Item.Kind.QUESTION])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    section_id, cs_mode, guide_id, parent_id, title, audience, section_mode = rows[0][:7]
+    kind, item_title, text, principle_id = rows[0][7:11]
+    section = _loaded(
+        Section,
+        alias,
+        id=section_id,
+        guide_id=guide_id,
+        parent_id=parent_id,
+        title=title,
+        audience=audience,
+        answer_mode=section_mode,
+        retired=False,
+    )
+    checklist_section = _loaded(
+        ChecklistSection,
+        alias,
+        id=cs_pk,
+        collaboration_id=collaboration.pk,
+        section_id=section.pk,
+        answer_mode=cs_mode,
+        active=True,
+    )
+    checklist_section.collaboration, checklist_section.section = collaboration, section
+    item = _loaded(
+        Item,
+        alias,
+        id=item_pk,
+        section_id=section.pk,
+        kind=kind,
+        title=item_title,
+        text=text,
+        principle_id=principle_id,
+        retired=False,
+    )
+    item.section = section
+    parties = []
+    for party_id, organisation_id, is_coordinating, status, name, sector, may in (row[11:] for row in rows):
+        if party_id is None:
+            continue  # no parties (a member always has one)
+        party = _loaded(
+            Party,
+            alias,
+            id=party_id,
+            collaboration_id=collaboration.pk,
+            organisation_id=organisation_id,
+            is_coordinating=bool(is_coordinating),
+            status=status,
+        )
+        party.organisation = _loaded(Organisation, alias, id=organisation_id, name=name, sector=sector)
+        party.collaboration = collaboration
+        party.may_confirm = bool(may)
+        parties.append(party)
+    return checklist_section, item, parties
+
+
+def _loaded(model, alias, **values):
+    """An instance of ``model`` as read from the database with only these fields (the others are
+    deferred: read when first used), as QuerySet.only() makes them."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
+
+
+def _short(text, length=120):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@transaction.atomic
+def confirm_answer(answer, *, party, user, version):
+    """A party confirms the joint answer as it reads at ``version``. When every party has
+    confirmed the same version, the answer is agreed."""
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    if answer.party_id is not None:
+        raise ValueError("only joint answers are confirmed")
+    if answer.version != version:
+        return False
+    if answer.confirmations.filter(party=party, version=version).exists():
+        return True  # already confirmed: nothing new
+    Confirmation.objects.update_or_create(
+        answer=answer, party=party, defaults={"version": version, "confirmed_by": user, "created_at": timezone.now()}
+    )
+    Event.record(answer.collaboration, user, Event.Kind.ANSWER_CONFIRMED, _short(answer.item.text), str(party))
+    parties = {p.pk for p in confirming_parties(answer.collaboration)}
+    confirmed = set(answer.confirmations.filter(version=answer.version).values_list("party_id", flat=True))
+    changes = {"updated_at": timezone.now()}  # the others' pages learn of it through the poll
+    if parties and parties <= confirmed and answer.status != AnswerStatus.AGREED:
+        changes["status"] = AnswerStatus.AGREED
+        Event.record(answer.collaboration, user, Event.Kind.ANSWER_AGREED, _short(answer.item.text))
+    Answer.objects.filter(pk=answer.pk).update(**changes)
+    return True
+
+
+@transaction.atomic
+def withdraw_confirmation(answer, *, party, user):
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    deleted, _ = Confirmation.objects.filter(answer=answer, party=party).delete()
+    if not deleted:
+        return
+    changes = {"updated_at": timezone.now()}
+    if answer.status == AnswerStatus.AGREED:
+        changes["status"] = AnswerStatus.DISCUSSED
+        Event.record(
+            answer.collaboration, user, Event.Kind.ANSWER_STATUS, _short(answer.item.text), AnswerStatus.DISCUSSED.label
+        )
+    Answer.objects.filter(pk=answer.pk).update(**changes)
+
+
+def reopen_agreed_answers(collaboration, user=None):
+    """A new party has not confirmed anything: joint answers agreed so far are open again."""
+    reopened = Answer.objects.filter(
+        collaboration=collaboration, party__isnull=True, status=AnswerStatus.AGREED
+    ).update(status=AnswerStatus.DISCUSSED, updated_at=timezone.now())
+    return reopened
+
+
+def add_comment(*, collaboration, item, membership, text):
+    comment = Comment.objects.create(
+        collaboration=collaboration, item=item, party=membership.party, author=membership.user, text=text
+    )
+    Event.record(collaboration, membership.user, Event.Kind.COMMENT_ADDED, _short(item.text), _short(text, 200))
+    return comment
+
+
+# Progress ------------------------------------------------------------------------------------
+
+
+def progress(collaboration, checklist_sections, parties):
+    """Per checklist section: questions, and per status how many answers (joint) or per party."""
+    sections = list(checklist_sections)
+    section_ids = [cs.section_id for cs in sections]
+    questions = dict(
+        Item.objects.current()
+        .filter(section_id__in=section_ids, kind=Item.Kind.QUESTION)
+        .values_list("section_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = (
+        Answer.objects.filter(collaboration=collaboration, item__section_id__in=section_ids, item__retired=False)
+        .values("item__section_id", "party_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {}
+    for row in rows:
+        key = (row["item__section_id"], row["party_id"])
+        counts.setdefault(key, {})[row["status"]] = row["n"]
+    result = {}
+    for cs in sections:
+        total = questions.get(cs.section_id, 0)
+        if cs.per_party:
+            per = []
+            for party in answering_parties(cs, parties):
+                c = counts.get((cs.section_id, party.pk), {})
+                per.append((party, _summary(c, total)))
+            answered = sum(s["done"] for _, s in per)
+            result[cs.pk] = {"total": total, "per_party": per, "done": answered, "of": total * len(per)}
+        else:
+            summary = _summary(counts.get((cs.section_id, None), {}), total)
+            result[cs.pk] = {"total": total, "joint": summary, "done": summary["done"], "of": total}
+    return result
+
+
+def _summary(counts, total):
+    agreed = counts.get(AnswerStatus.AGREED, 0)
+    discussed = counts.get(AnswerStatus.DISCUSSED, 0)
+    not_relevant = counts.get(AnswerStatus.NOT_RELEVANT, 0)
+    done = agreed + not_relevant
+    return {
+        "agreed": agreed,
+        "discussed": discussed,
+        "not_relevant": not_relevant,
+        "left": max(total - done, 0),
+        "done": done,
+        "total": total,
+    }
+
+
+# Which sections a collaboration works through ----------------------------------------------------
+
+
+@transaction.atomic
+def add_section(collaboration, section, *, user):
+    """Add a guide section (or bring back one removed before, with its answers)."""
+    checklist_section, created = ChecklistSection.objects.get_or_create(
+        collaboration=collaboration, section=section, defaults={"answer_mode": section.answer_mode, "added_by": user}
+    )
+    if not created:
+        checklist_section.active = True
+        checklist_section.save(update_fields=["active"])
+    Event.record(collaboration, user, Event.Kind.CHECKLIST_ADDED, section.title)
+    return checklist_section
+
+
+@transaction.atomic
+def remove_section(checklist_section, *, user):
+    """Take a section off the list; its answers stay for when it is added again."""
+    checklist_section.active = False
+    checklist_section.save(update_fields=["active"])
+    Event.record(checklist_section.collaboration, user, Event.Kind.CHECKLIST_REMOVED, checklist_section.section.title)
+
+
+@transaction.atomic
+def set_answer_mode(checklist_section, mode, *, user):
+    """Answered jointly or per party; returns whether it changed."""
+    if mode == checklist_section.answer_mode:
+        return False
+    checklist_section.answer_mode = mode
+    checklist_section.save(update_fields=["answer_mode"])
+    Event.record(
+        checklist_section.collaboration,
+        user,
+        Event.Kind.CHECKLIST_CHANGED,
+        checklist_section.section.title,
+        checklist_section.get_answer_mode_display(),
+    )
+    return True
