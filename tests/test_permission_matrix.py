@@ -418,7 +418,7 @@ def _coverage_problems(urls):
     """What is wrong between the URLconf's URLs and MATRIX/EXEMPT, one line per kind of problem."""
     checks = [
         (
-            "URLs without a permission-matrix case (add one to a tests/<feature>/cases.py, or to EXEMPT with the reason)",
+            "URLs without a permission-matrix case (add a case in tests/<feature>/cases.py or EXEMPT it)",
             urls - MATRIX.keys() - EXEMPT.keys(),
         ),
         ("Matrix cases for URLs that no longer exist", MATRIX.keys() - urls),
