@@ -6,9 +6,10 @@ and whatever points at them keeps pointing. Content that is no longer in the fix
 Errors name the file and the key (``fixtures/guides/mucf.yaml: sections[0].children[1].items[3]
 (mucf-status-q04): …``).
 
-The form-choice questionnaire's rules (``fixtures/rules/form_choice.yaml``, read by
-projects.form_choice) are not stored in the database; the load checks them against the rest of the
-content, and a problem in them stops the load like any other.
+The rules derived from the guides (``fixtures/rules/form_choice.yaml``, read by
+projects.form_choice; ``fixtures/rules/agreement.yaml``, read by projects.agreements) are not stored
+in the database; the load checks them against the rest of the content, and a problem in them stops
+the load like any other.
 """
 
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import pydantic
 import yaml
 from django.conf import settings
 from django.db import transaction
@@ -611,6 +613,7 @@ class Loader:
         for file in GUIDE_FILES:
             self.parse_guide(file)
         self.parse_form_choice()
+        self.parse_agreement_rules()
         for file, where, model, slug, label in self.links:
             if slug not in self.rows[model]:
                 self.reader.error(
@@ -623,6 +626,11 @@ class Loader:
         data = self.reader.read(FORM_CHOICE_FILE)
         if data:
             check_form_choice(data, partial(self.reader.error, FORM_CHOICE_FILE), self._known())
+
+    def parse_agreement_rules(self):
+        data = self.reader.read(AGREEMENT_FILE)
+        if data:
+            check_agreement_rules(data, partial(self.reader.error, AGREEMENT_FILE), self._known())
 
     def _known(self):
         """What the parsed fixtures define, for checking what the form-choice rules name."""
@@ -650,6 +658,9 @@ class Loader:
             with_questions={
                 defaults["section"] for defaults, _f, _w in rows[m.Item].values() if defaults["kind"] == "question"
             },
+            headings=_group(
+                (defaults["template"], slug) for slug, (defaults, _f, _w) in rows[m.TemplateHeading].items()
+            ),
             forms_page=set(rows[m.FormCategory])
             | set(rows[m.CollaborationForm])
             | (set(FORMS_PAGE_LISTS) & set(rows[m.ReferenceList]))
@@ -764,6 +775,14 @@ class Known:
     sections: dict  # section slug -> guide slug
     with_questions: set  # slugs of sections with question items
     forms_page: set  # the ids on the library's forms page
+    headings: dict = field(default_factory=dict)  # agreement template slug -> its heading slugs
+
+
+def _group(pairs):
+    grouped = defaultdict(set)
+    for key, value in pairs:
+        grouped[key].add(value)
+    return dict(grouped)
 
 
 class _FormChoiceCheck:
@@ -974,3 +993,85 @@ def read_form_choice(base=None) -> dict:
     if reader.errors:
         raise FixtureError("\n".join(reader.errors))
     return data
+
+
+# The agreement's rules ---------------------------------------------------------------------------
+
+AGREEMENT_FILE = "rules/agreement.yaml"
+SHORT_TEMPLATE = "kort"  # the key of the short agreement's required sections
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+
+class _Texts(_Strict):
+    sv: str = pydantic.Field(min_length=1)
+    en: str = pydantic.Field(min_length=1)
+
+
+class _ShortSection(_Strict):
+    key: str = pydantic.Field(pattern=_KEY.pattern)
+    title: _Texts
+
+
+class _Short(_Strict):
+    forms: list[str] = pydantic.Field(min_length=1)
+    sections: list[_ShortSection] = pydantic.Field(min_length=1)
+
+
+class AgreementRules(_Strict):
+    """fixtures/rules/agreement.yaml, its structure (pydantic 2); ``check_agreement_rules`` checks
+    what it names against the other fixtures."""
+
+    required: dict[str, list[str]]
+    short: _Short
+    prefill: dict[str, list[str]]
+
+
+def check_agreement_rules(data, error, known=None):
+    """Check the agreement's rules; ``error(where, message)`` gets each problem. Returns the parsed
+    rules, or None when the structure is wrong. With ``known`` every template, heading, form and
+    guide section it names must exist in the fixtures."""
+    try:
+        rules = AgreementRules.model_validate(data)
+    except pydantic.ValidationError as problem:
+        for item in problem.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "(the file)"
+            error(where, item["msg"])
+        return None
+    short_keys = [section.key for section in rules.short.sections]
+    if len(set(short_keys)) != len(short_keys):
+        error("short.sections", "a key is listed twice")
+    if known is None:
+        return rules
+    sections_of = {**known.headings, SHORT_TEMPLATE: set(short_keys)}
+    every_section = set().union(*sections_of.values())
+    for template, keys in rules.required.items():
+        if template not in sections_of:
+            error(f"required.{template}", f"template {template!r} does not resolve to any agreement template")
+            continue
+        for index, key in enumerate(keys):
+            if key not in sections_of[template]:
+                error(f"required.{template}[{index}]", f"{key!r} is not a heading of {template!r}")
+    for index, form in enumerate(rules.short.forms):
+        if form not in known.forms:
+            error(f"short.forms[{index}]", f"form {form!r} does not resolve to any samverkansform")
+    for key, slugs in rules.prefill.items():
+        if key not in every_section:
+            error(f"prefill.{key}", f"{key!r} is no template's heading nor a short section")
+        for index, slug in enumerate(slugs):
+            if slug not in known.with_questions:
+                error(f"prefill.{key}[{index}]", f"section {slug!r} is no guide section with questions")
+    return rules
+
+
+def read_agreement_rules(base=None) -> AgreementRules:
+    """fixtures/rules/agreement.yaml, parsed and checked on its own. Raises FixtureError (one problem
+    a line: ``fixtures/rules/agreement.yaml: where: what``)."""
+    reader = _Reader(Path(base) if base else default_dir())
+    data = reader.read(AGREEMENT_FILE)
+    rules = check_agreement_rules(data, partial(reader.error, AGREEMENT_FILE)) if data else None
+    if reader.errors:
+        raise FixtureError("\n".join(reader.errors))
+    return rules

@@ -11,6 +11,7 @@ States and transitions (anything else raises AgreementError):
 """
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -20,8 +21,8 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from guides.loader import SHORT_TEMPLATE, read_agreement_rules
 from guides.models import AgreementTemplate, CollaborationForm, Item
 from projects.agreements.models import (
     Agreement,
@@ -35,6 +36,7 @@ from projects.agreements.models import (
 )
 from projects.checklists.models import Answer
 from projects.common import pdf
+from projects.common.i18n import localised
 from projects.core.models import Event, Membership, Party, PartyStatus
 from projects.core.permissions import Action, is_coordinator_role, policy
 from projects.goals import services as goals
@@ -46,49 +48,23 @@ class AgreementError(Exception):
     """A transition that the agreement's state does not allow; the message is for the person."""
 
 
-# The sections each template must have text in (or a recorded reason) before freezing.
-REQUIRED = {
-    "iop-rubriker": {
-        "iop-rubrik-bakgrund", "iop-rubrik-parter", "iop-rubrik-syfte", "iop-rubrik-vardegrund",
-        "iop-rubrik-insats-uppdrag", "iop-rubrik-kontaktpersoner", "iop-rubrik-malgruppen", "iop-rubrik-ekonomi",
-        "iop-rubrik-uppfoljning", "iop-rubrik-period", "iop-rubrik-forlangning",
-    },
-    "halland-formulera-foljande": {
-        "halland-formulera-foljande-problembild", "halland-formulera-foljande-malbild",
-        "halland-formulera-foljande-metod", "halland-formulera-foljande-ansvarsfordelning",
-    },
-    "kort": {"kort-syfte", "kort-deltagare", "kort-motesformer"},
-}  # fmt: skip
+@functools.cache
+def rules():
+    """The agreement's rules from fixtures/rules/agreement.yaml (which sections each template requires,
+    the short agreement for samråd and dialogue, which checklist questions prefill which section),
+    read once per process; ``manage.py load_guides`` checks them against the guides."""
+    return read_agreement_rules()
 
-# Samråd and dialogue need only a short agreement: this app's own template, not a guide's.
-SHORT_TEMPLATE = [
-    ("kort-syfte", gettext_lazy("Syfte")),
-    ("kort-deltagare", gettext_lazy("Deltagare")),
-    ("kort-motesformer", gettext_lazy("Mötesformer")),
-]
-SHORT_FORMS = {"samrad", "dialogmoten", "dialog"}
 
-# Which checklist questions feed which section (by the guide sections the questions are in).
-PREFILL = {
-    "iop-rubrik-bakgrund": ["mucf-problem"],
-    "halland-formulera-foljande-problembild": ["mucf-problem"],
-    "iop-rubrik-syfte": ["mucf-gemensam-bild", "halland-anledning"],
-    "halland-formulera-foljande-malbild": ["mucf-gemensam-bild"],
-    "iop-rubrik-malgruppen": ["mucf-malgrupp"],
-    "iop-rubrik-ekonomi": ["halland-resurser"],
-    "halland-formulera-foljande-metod": ["mucf-metod"],
-    "halland-formulera-foljande-rollfordelning": ["mucf-rollfordelning"],
-    "halland-formulera-foljande-ansvarsfordelning": ["mucf-rollfordelning"],
-    "iop-rubrik-uppfoljning": ["mucf-utvardera"],
-    "halland-formulera-foljande-rapportering": ["mucf-utvardera"],
-    "kort-syfte": ["halland-anledning"],
-}
+def short_template():
+    """The short agreement's sections: (key, title in the active language)."""
+    return [(section.key, localised(section.title.model_dump())) for section in rules().short.sections]
 
 
 def template_for(form: CollaborationForm | None):
     """The IOP headings for an IOP, the short agreement for samråd and dialogue, Halland's
     "Formulera följande" for the other forms (and when no form is chosen yet)."""
-    if form is not None and form.slug in SHORT_FORMS:
+    if form is not None and form.slug in rules().short.forms:
         return None
     slug = "iop-rubriker" if form is not None and form.slug == "iop" else "halland-formulera-foljande"
     return AgreementTemplate.objects.filter(slug=slug).first()
@@ -106,15 +82,15 @@ def create_agreement(collaboration, *, user, form=None, period=1):
         title=(_("Överenskommelse: %(title)s") % {"title": collaboration.title})[:200],
     )
     if template is None:
-        rows = [(key, str(title), None) for key, title in SHORT_TEMPLATE]
-        required = REQUIRED["kort"]
+        rows = [(key, str(title), None) for key, title in short_template()]
+        required = set(rules().required[SHORT_TEMPLATE])
     else:
         headings = template.headings.current().order_by("parent__order", "order").select_related("parent")
         rows = [
             (heading.slug, f"{heading.parent.title}: {heading.title}" if heading.parent else heading.title, heading)
             for heading in _depth_first(list(headings))
         ]
-        required = REQUIRED.get(template.slug, set())
+        required = set(rules().required.get(template.slug, ()))
     AgreementSection.objects.bulk_create(
         AgreementSection(
             agreement=agreement, key=key, title=title[:200], heading=heading, order=index, required=key in required
@@ -143,10 +119,11 @@ def _depth_first(headings):
 
 def prefill(agreement):
     """Fill empty sections from the checklist answers that feed them; never overwrite text."""
-    sections = [s for s in agreement.sections.all() if not s.text.strip() and s.key in PREFILL]
+    feeds = rules().prefill
+    sections = [s for s in agreement.sections.all() if not s.text.strip() and s.key in feeds]
     if not sections:
         return 0
-    guide_sections = {slug for s in sections for slug in PREFILL[s.key]}
+    guide_sections = {slug for s in sections for slug in feeds[s.key]}
     answers = (
         Answer.objects.filter(
             collaboration=agreement.collaboration, item__section__slug__in=guide_sections, item__kind=Item.Kind.QUESTION
@@ -161,7 +138,7 @@ def prefill(agreement):
         by_section.setdefault(answer.item.section.slug, []).append(f"{answer.item.text}{who}\n{answer.text.strip()}")
     filled = 0
     for section in sections:
-        parts = [text for slug in PREFILL[section.key] for text in by_section.get(slug, [])]
+        parts = [text for slug in feeds[section.key] for text in by_section.get(slug, [])]
         if section.key == "iop-rubrik-ekonomi":
             parts += [
                 f"{party.organisation.name}: {party.contribution}"

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guides.loader import read_form_choice
 from guides.models import SHORT_NAMES, CollaborationForm, ReferenceList, Section
 from projects.agreements import services as agreements
 from projects.checklists.models import ChecklistSection
+from projects.common.i18n import localised
 from projects.core.models import Collaboration, Event
 from projects.form_choice.models import FormChoice, FormQuestionnaire
 
@@ -105,13 +105,6 @@ class Rules:
     reading: dict  # form -> guide sections to read about the form
 
 
-def _in_language(texts):
-    return texts.get((get_language() or "").split("-")[0]) or texts["sv"]
-
-
-_localised = lazy(_in_language, str)  # like gettext_lazy: the language is the one active when shown
-
-
 @functools.cache
 def load_rules():
     """The questionnaire and its rules from fixtures/rules/form_choice.yaml, read once per process
@@ -119,10 +112,10 @@ def load_rules():
     data = read_form_choice()
     questions, rules = [], []
     for entry in data["questions"]:
-        options = tuple(Option(answer["key"], _localised(answer["label"])) for answer in entry["answers"])
+        options = tuple(Option(answer["key"], localised(answer["label"])) for answer in entry["answers"])
         if entry.get("allow_unknown"):
             options += (Option(UNKNOWN, _("Vet inte än")),)
-        text, help_text, hint = (_localised(entry[name]) for name in ("text", "help", "hint"))
+        text, help_text, hint = (localised(entry[name]) for name in ("text", "help", "hint"))
         questions.append(Question(entry["key"], text, help_text, options, hint))
         for answer in entry["answers"]:
             for effect in answer.get("forms") or []:

@@ -374,3 +374,36 @@ def test_command_reports_rules_errors_as_command_error(fixtures_copy):
     edit(fixtures_copy / RULES, 'section: "Samråd"\n', 'section: "Samrådet"\n')
     with pytest.raises(CommandError, match=r"(?s)nothing was loaded.*rules/form_choice.yaml: quotes\[\d+\] \(samrad\)"):
         call_command("load_guides", dir=fixtures_copy, verbosity=0)
+
+
+AGREEMENT_RULES = "rules/agreement.yaml"
+
+
+@pytest.mark.parametrize(
+    "old, new, where, message",
+    [
+        ("  iop-rubriker:\n    - iop-rubrik-bakgrund\n", "  iop-rubriker:\n    - iop-rubrik-bakgrunden\n",
+         r"required.iop-rubriker\[0\]", "'iop-rubrik-bakgrunden' is not a heading of 'iop-rubriker'"),
+        ("  forms: [samrad, dialogmoten, dialog]", "  forms: [samrad, dialogmoten, dialogen]",
+         r"short.forms\[2\]", "form 'dialogen' does not resolve to any samverkansform"),
+        ("  iop-rubrik-malgruppen: [mucf-malgrupp]", "  iop-rubrik-malgruppen: [mucf-malgrupper]",
+         r"prefill.iop-rubrik-malgruppen\[0\]", "section 'mucf-malgrupper' is no guide section with questions"),
+        ('title: {sv: "Syfte", en: "Purpose"}', 'title: {sv: "Syfte"}', r"short.sections.0.title.en", "Field required"),
+        ("prefill:\n", "prefil:\n", "prefil", "Extra inputs are not permitted"),
+    ],
+)  # fmt: skip
+def test_broken_agreement_rules_give_clear_errors_and_load_nothing(fixtures_copy, old, new, where, message):
+    edit(fixtures_copy / AGREEMENT_RULES, old, new)
+    with pytest.raises(FixtureError, match=rf"fixtures/rules/agreement.yaml: {where}: {re.escape(message)}"):
+        load(fixtures_copy)
+
+
+def test_the_app_reads_the_agreement_rules_from_the_fixtures(fixtures_copy):
+    from guides.loader import read_agreement_rules
+    from projects.agreements.services import rules
+
+    assert rules().required["kort"] == ["kort-syfte", "kort-deltagare", "kort-motesformer"]
+    assert rules().prefill["iop-rubrik-ekonomi"] == ["halland-resurser"]
+    edit(fixtures_copy / AGREEMENT_RULES, "  kort: [kort-syfte", "  kort: [[kort-syfte")
+    with pytest.raises(FixtureError, match=r"fixtures/rules/agreement.yaml: line \d+: not valid YAML"):
+        read_agreement_rules(fixtures_copy)
