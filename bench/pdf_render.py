@@ -1,4 +1,4 @@
-"""Rendering time and memory of the agreement PDF (``projects/pdf.py``) against WeasyPrint rendering
+"""Rendering time and memory of the agreement PDF (``projects/common/pdf.py``) against WeasyPrint rendering
 the same HTML on its own (the floor; goal: at most 1.3 times the floor), the large agreement's time
 and peak memory, and a stored (cached) PDF against a fresh export.
 
@@ -13,7 +13,7 @@ defaults on 2 busy CPUs:
    first (fonts, caches), then --repeat repetitions in which three renders take turns, the order
    reversed every other repetition (A B C, C B A, ...), so a change in the machine's speed falls
    alike on all three:
-   ``ours``  ``projects.pdf.render_pdf(content, version=..., decisions=..., draft=False)``: the
+   ``ours``  ``projects.common.pdf.render_pdf(content, version=..., decisions=..., draft=False)``: the
              template, then WeasyPrint with the static-only URL fetcher and pdf_variant="pdf/ua-1";
    ``floor`` ``weasyprint.HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher())
              .write_pdf(pdf_variant="pdf/ua-1")`` on the same HTML, rendered once beforehand;
@@ -609,7 +609,7 @@ def main(argv=None):
     started, clock, load_before = datetime.now(UTC), time.monotonic(), os.getloadavg()
     try:
         setup_django()
-        print("PDF rendering: the agreement PDF (projects/pdf.py) against WeasyPrint alone on the same HTML")
+        print("PDF rendering: the agreement PDF (projects/common/pdf.py) against WeasyPrint alone on the same HTML")
         print(f"run        {started:%Y-%m-%d %H:%M} UTC on {machine()}")
         print(f"software   {software()}")
         print(f"load       {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} (1, 5, 15 min) at the start")

@@ -272,7 +272,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Two-factor login (allauth.mfa): a six-digit code from an authenticator app (TOTP), with one-time
 # recovery codes for a lost phone. Optional for everyone; a coordinator can require it for a
-# collaboration (projects/security.py). WebAuthn (security keys, passkeys) is left out for now:
+# collaboration (projects/security/services.py). WebAuthn (security keys, passkeys) is left out for now:
 # allauth's WebAuthn pages run their own scripts and need a secure origin and browser support we would
 # have to test on every device municipal staff use; an authenticator app is what they already know.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -290,7 +290,7 @@ MFA_REAUTHENTICATION_REQUIRED = True
 # No "trust this browser": a login that skips the code would not count as two-factor for a
 # collaboration that requires it, and a shared office computer would stay trusted for weeks.
 MFA_TRUST_ENABLED = False
-# Wrong codes per account (projects.security_forms): allauth counts them only under the per-IP
+# Wrong codes per account (projects.security.forms): allauth counts them only under the per-IP
 # "login_failed" limits above. Only someone who has the password can spend these.
 MFA_RATE_LIMITS = {"code_failed": "5/5m/key,20/h/key"}
 MFA_FORMS = {

@@ -1,5 +1,5 @@
 """The page behind an invitation link, shared by invitations to a collaboration's party
-(projects.views.invitation_accept) and to an organisation (projects.organisations.views).
+(projects.core.views.invitation_accept) and to an organisation (projects.organisations.views).
 
 The link is the credential. It works for a new person (name and password, the address counts as
 verified), for a logged-in person with the invited address, and says clearly when it cannot be used:

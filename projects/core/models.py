@@ -125,7 +125,7 @@ class Organisation(models.Model):
 
 class CollaborationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Collaborations the user is a member of (see projects.permissions)."""
+        """Collaborations the user is a member of (see projects.core.permissions)."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)

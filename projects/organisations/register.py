@@ -182,7 +182,7 @@ def csv_header():
 
 
 def csv_rows(queryset):
-    """The rows as spreadsheet cells (text guarded against formulas by projects.csv_export)."""
+    """The rows as spreadsheet cells (text guarded against formulas by projects.common.csv_export)."""
     for row in queryset:
         collaboration = row.collaboration
         yield [

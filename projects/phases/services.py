@@ -432,7 +432,7 @@ def evaluation_section_slugs():
 @transaction.atomic
 def start_new_period(collaboration, *, user):
     """Start the next period: a new collaboration row linked to this one, carrying over what the
-    schema's Carry declarations name (projects.transfer_schema): the parties, the people, the active
+    schema's Carry declarations name (projects.transfer.schema): the parties, the people, the active
     checklist sections, the agreement text as the first draft, the principle formulations, the map's
     planned levels and the evaluation answers. This period is archived and otherwise left exactly as
     it is. Dates are left empty: the parties agree on the new term when they renegotiate the agreement."""

@@ -1,7 +1,7 @@
 """A whole collaboration as one JSON document, and back into a new collaboration.
 
 The document (``format`` "samverkan-export", ``version`` 1) holds the collaboration and everything
-the parties wrote in it, as projects.transfer_schema declares it: guide content by its slug, people
+the parties wrote in it, as projects.transfer.schema declares it: guide content by its slug, people
 by their e-mail address, parties and meetings by a ``ref``. Decided agreement versions keep their
 content and hash exactly (the hash is checked on import); their PDFs are made again.
 
@@ -183,7 +183,7 @@ def parse(data: bytes):
 
 def validate(document):
     """The cleaned document (plain dicts and lists), or InvalidImport with every problem found (at
-    most MAX_ERRORS): the pydantic models of projects.transfer_schema, then the links across the
+    most MAX_ERRORS): the pydantic models of projects.transfer.schema, then the links across the
     document (refs, guide slugs, duplicates) and the organisation numbers."""
     if not isinstance(document, dict):
         raise InvalidImport([_("Filen är inte en export från Samverkan (den ska vara ett JSON-objekt).")])

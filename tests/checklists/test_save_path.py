@@ -6,7 +6,7 @@ test's own, so SAVEPOINT and RELEASE stand where BEGIN and COMMIT stand in produ
 count.
 
 The autosave's nine (bench/README.md, "Autosave throughput"): the session, the user, the membership
-with its collaboration (projects.permissions), the checklist section with its question and the
+with its collaboration (projects.core.permissions), the checklist section with its question and the
 parties (checklists.save_target), then BEGIN, the answer's row locked, the row updated on condition
 that nobody has confirmed it, the revision inserted, COMMIT."""
 

@@ -365,7 +365,7 @@ def test_evaluation_sections_are_the_uppfoljning_and_omformulering_ones():
 
 
 def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
-    """Only the nodes with a Carry in projects.transfer_schema go with the new period: risks, goals,
+    """Only the nodes with a Carry in projects.transfer.schema go with the new period: risks, goals,
     stakeholders, meetings, concerns, phase changes, form choices and comments stay in the old one."""
     from projects.form_choice.models import FormQuestionnaire
     from projects.goals.models import Goal

@@ -1,4 +1,4 @@
-"""Permission-matrix cases for two-factor login in a collaboration (projects/urls_security.py).
+"""Permission-matrix cases for two-factor login in a collaboration (projects/security/urls.py).
 
 Every member reads the security page (whether two-factor login is required, and their own status);
 coordinators switch the requirement. ``mfa_required`` is the page a member is sent to when the

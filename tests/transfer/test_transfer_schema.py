@@ -1,4 +1,4 @@
-"""The schema of the export file (projects.transfer_schema) decides every field: each concrete field of
+"""The schema of the export file (projects.transfer.schema) decides every field: each concrete field of
 every model under a collaboration is exported or excluded with a reason (like Zulip's
 NON_EXPORTED_TABLES), so that a field added to a model without a decision fails here; and every error
 pydantic reports on a document has its message in Swedish."""
