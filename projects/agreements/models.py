@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.comments import AbstractComment
+from projects.common.versioned import AbstractRevision, VersionedText
 from projects.core.models import Collaboration, Membership, Party
 
 
@@ -42,7 +44,7 @@ class Agreement(models.Model):
         return self.title
 
 
-class AgreementSection(models.Model):
+class AgreementSection(VersionedText):
     MAX_LENGTH = 20_000
     # Sections whose content comes from the collaboration's data (typed text is an optional addition).
     FROM_DATA = {
@@ -65,15 +67,17 @@ class AgreementSection(models.Model):
     principles = models.ManyToManyField(
         "guides.Principle", verbose_name=_("principer"), blank=True, related_name="+", help_text="The principles lens."
     )
-    version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.title
+
+    @property
+    def prefix(self):
+        """Its fields' prefix on the agreement page (s<pk>-text, s<pk>-version)."""
+        return f"s{self.pk}"
 
     @property
     def from_data(self):
@@ -154,36 +158,19 @@ class PartyRecord(models.Model):
         return f"{self.party}: {self.record_number}"
 
 
-class AgreementSectionRevision(models.Model):
+class AgreementSectionRevision(AbstractRevision):
     section = models.ForeignKey(AgreementSection, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    text = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    restored_from = models.PositiveIntegerField(null=True, blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)  # as migrated: without the help text
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(AbstractRevision.Meta):
         constraints = [models.UniqueConstraint(fields=["section", "version"], name="unique_section_revision")]
 
     def __str__(self):
         return f"{self.section_id} v{self.version}"
 
 
-class AgreementComment(models.Model):
-    MAX_LENGTH = 5_000
-
+class AgreementComment(AbstractComment):
     section = models.ForeignKey(AgreementSection, on_delete=models.CASCADE, related_name="comments")
-    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    text = models.TextField(_("kommentar"), max_length=MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return self.text[:60]
 
 
 class PdfExport(models.Model):

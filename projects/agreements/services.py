@@ -18,8 +18,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from guides.loader import SHORT_TEMPLATE, read_agreement_rules
@@ -28,17 +27,17 @@ from projects.agreements.models import (
     Agreement,
     AgreementComment,
     AgreementSection,
-    AgreementSectionRevision,
     AgreementVersion,
     Decision,
     PartyRecord,
     PdfExport,
 )
+from projects.agreements.permissions import WRITE_SECTION
 from projects.checklists.models import Answer
-from projects.common import pdf
+from projects.common import comments, pdf, versioned
 from projects.common.i18n import localised
 from projects.core.models import Event, Membership, Party, PartyStatus
-from projects.core.permissions import Action, is_coordinator_role, policy
+from projects.core.permissions import is_coordinator_role, policy
 from projects.goals import services as goals
 from projects.phases import services as phases
 from projects.principles import services as principle_rules
@@ -164,7 +163,8 @@ def snapshot(agreement):
     records = {r.party_id: r for r in agreement.party_records.all()}
     parties = []
     writers = Prefetch(
-        "memberships", queryset=Membership.objects.filter(role__in=["coordinator", "editor"]).select_related("user")
+        "memberships",
+        queryset=Membership.objects.filter(role__in=policy.roles_for(WRITE_SECTION)).select_related("user"),
     )
     for party in collaboration.parties.select_related("organisation").prefetch_related(writers):
         record = records.get(party.pk)
@@ -218,7 +218,7 @@ def contact_persons(parties):
     coordinator), in one query: for the page, which shows only these of the snapshot's parts."""
     people = {}
     for membership in (
-        Membership.objects.filter(party__in=parties, role__in=["coordinator", "editor"])
+        Membership.objects.filter(party__in=parties, role__in=policy.roles_for(WRITE_SECTION))
         .select_related("user")
         .order_by("user__full_name")  # within a party, as Membership.Meta.ordering
     ):
@@ -360,25 +360,19 @@ def set_party_record(agreement, *, party, record_number="", signatory="", wet_in
 
 @transaction.atomic
 def save_section(section, *, user, text, base_version, restored_from=None):
-    """Save a section's text if it is still at ``base_version``; returns (section, saved, conflict).
-    A prefilled text edited by a person is no longer marked prefilled."""
-    current = AgreementSection.objects.select_for_update().select_related("agreement").get(pk=section.pk)
-    if current.agreement.state != Agreement.State.DRAFT:
-        raise AgreementError(_("Överenskommelsen är inte ett utkast. Starta ett nytt utkast för att ändra den."))
-    if current.version != base_version:
-        return current, False, current.text != text
-    if current.text == text:
-        return current, False, False
-    now = timezone.now()
-    AgreementSection.objects.filter(pk=current.pk).update(
-        text=text, version=F("version") + 1, updated_by=user, updated_at=now, prefilled=False
+    """Save a section's text if it is still at ``base_version`` (projects.common.versioned), while the
+    agreement is a draft."""
+    current = versioned.lock(AgreementSection.objects.select_related("agreement"), pk=section.pk)
+    _draft_only(current.agreement)
+    return versioned.save(
+        current, user=user, text=text, base_version=base_version, write=_unprefill, restored_from=restored_from
     )
-    current.text, current.version, current.updated_by, current.updated_at = text, current.version + 1, user, now
-    current.prefilled = False
-    AgreementSectionRevision.objects.create(
-        section=current, version=current.version, text=text, author=user, created_at=now, restored_from=restored_from
-    )
-    return current, True, False
+
+
+def _unprefill(rows, change):
+    """A prefilled text edited by a person is no longer marked prefilled."""
+    change["prefilled"] = False
+    rows.update(**change)
 
 
 def _draft_only(agreement):
@@ -429,17 +423,6 @@ def remove_section(section, *, user):
         )
     Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, _("borttaget"))
     section.delete()
-
-
-def can_write(agreement, membership):
-    """The writing group (skrivgrupp) writes; while no group is chosen, every editor and coordinator
-    does. Coordinators always may."""
-    if membership is None or not policy.role_allows(membership.role, Action.EDIT):
-        return False
-    if is_coordinator_role(membership.role):
-        return True
-    writers = set(agreement.writers.values_list("pk", flat=True))
-    return not writers or membership.pk in writers
 
 
 def compare(older, newer):
@@ -521,11 +504,9 @@ def set_writers(agreement, *, user, memberships):
     )
 
 
-@transaction.atomic
-def add_comment(section, *, user, party, text):
-    comment = AgreementComment.objects.create(section=section, party=party, author=user, text=text)
-    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
-    return comment
+def add_comment(section, *, membership, text):
+    event = (section.agreement.collaboration, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
+    return comments.add_comment(AgreementComment, membership, text, event=event, section=section)
 
 
 @transaction.atomic

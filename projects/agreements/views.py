@@ -13,13 +13,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from projects.agreements import permissions as perms
 from projects.agreements import services as agreements
 from projects.agreements.forms import AgreementStartForm, DecisionForm, PartyRecordForm, SectionOmitForm
-from projects.agreements.models import Agreement, AgreementSection, AgreementVersion, PdfExport
+from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion, PdfExport
 from projects.agreements.services import AgreementError
-from projects.common import pdf
+from projects.common import pdf, versioned
+from projects.common.comments import thread
 from projects.common.forms import CommentForm, form_errors
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
 from projects.principles import services as principle_rules
 
 
@@ -47,14 +49,14 @@ def _to_agreement(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_detail(request, collaboration):
     return _render_detail(request, collaboration)
 
 
 def _render_detail(request, collaboration, decision_form=None, status=200):
     agreement = _agreement(collaboration)
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.MANAGE, collaboration)
     if agreement is None:
         return render(
             request,
@@ -78,11 +80,15 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
     records = {r.party_id: r for r in agreement.party_records.all()}
     decided_by = {d.party_id for d in current.decisions.all()} if current else set()
     my_party = membership.party
+    # The writing and deciding flags are answered without the archive, as they always were: in an
+    # archived collaboration the page still shows them, and the decorators refuse the POSTs.
     can_decide = (
         agreement.state == Agreement.State.FOR_DECISION
         and current is not None
         and current.status == AgreementVersion.Status.FOR_DECISION
-        and policy.role_allows(membership.role, Action.EDIT)
+        and policy.user_has_permission(
+            request.user, perms.RECORD_DECISION, collaboration, my_party, ignore_archived=True
+        )
         and my_party.pk not in decided_by
     )
     rejection = next(
@@ -107,7 +113,10 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
             "current": current,
             "parties": [(p, records.get(p.pk)) for p in parties],
             "can_manage": can_manage,
-            "can_write": agreement.state == Agreement.State.DRAFT and agreements.can_write(agreement, membership),
+            "can_write": agreement.state == Agreement.State.DRAFT
+            and policy.user_has_permission(
+                request.user, perms.WRITE_SECTION, collaboration, agreement, ignore_archived=True
+            ),
             "can_decide": can_decide,
             "decision_form": (decision_form or DecisionForm()) if can_decide else None,
             "record_form": PartyRecordForm(
@@ -117,13 +126,15 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
                     "wet_ink": getattr(records.get(my_party.pk), "wet_ink", False),
                 }
             )
-            if policy.role_allows(membership.role, Action.EDIT)
+            if policy.user_has_permission(
+                request.user, perms.RECORD_PARTY_DETAILS, collaboration, my_party, ignore_archived=True
+            )
             else None,
             "my_party": my_party,
             "rejection": rejection if agreement.state == Agreement.State.DRAFT else None,
-            "writer_choices": collaboration.memberships.filter(role__in=["editor", "coordinator"]).select_related(
-                "user", "party__organisation"
-            )
+            "writer_choices": collaboration.memberships.filter(
+                role__in=policy.roles_for(perms.WRITE_SECTION)
+            ).select_related("user", "party__organisation")
             if can_manage
             else [],
             "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
@@ -137,7 +148,7 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_start(request, collaboration):
     if _agreement(collaboration) is not None:
         messages.info(request, _("Samverkan har redan en överenskommelse."))
@@ -159,33 +170,32 @@ def _section(collaboration, section_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.WRITE_SECTION)
 def agreement_section_save(request, collaboration, section_pk):
     section = _section(collaboration, section_pk)
-    if not agreements.can_write(section.agreement, request.membership):
+    if not policy.user_has_permission(request.user, perms.WRITE_SECTION, collaboration, section.agreement):
         raise PermissionDenied
-    key = f"s{section.pk}"
+    key = section.prefix
     text = request.POST.get(f"{key}-text", "").replace("\r\n", "\n").replace("\x00", "")
     try:
         base = int(request.POST.get(f"{key}-version", ""))
     except ValueError:
         base = -1
-    error = None
+    error, result = None, None
     if len(text) > AgreementSection.MAX_LENGTH:
         error = _("Avsnittet får vara högst %(n)d tecken (det är nu %(m)d).") % {
             "n": AgreementSection.MAX_LENGTH,
             "m": len(text),
         }
-        saved = conflict = False
     else:
         try:
-            section, saved, conflict = agreements.save_section(section, user=request.user, text=text, base_version=base)
+            result = agreements.save_section(section, user=request.user, text=text, base_version=base)
         except AgreementError as exc:
-            error, saved, conflict = str(exc), False, False
+            error = str(exc)
     if not request.htmx:
         if error:
             messages.error(request, error)
-        elif conflict:
+        elif result.conflict:
             messages.error(
                 request,
                 _("Någon annan sparade avsnittet medan du skrev. Din text är inte sparad; den står nedan under deras."),
@@ -194,28 +204,14 @@ def agreement_section_save(request, collaboration, section_pk):
         else:
             messages.success(request, _("Avsnittet är sparat."))
         return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
-    response = render(
-        request,
-        "projects/agreements/agreement.html#section-meta",
-        {
-            "collaboration": collaboration,
-            "s": section,
-            "error": error,
-            "saved_now": saved or (not conflict and not error),
-            "conflict": conflict,
-            "mine": text,
-            "base_version": base,
-        },
-    )
-    response["X-Answer-State"] = (
-        "conflict" if conflict else ("invalid" if error else ("saved" if saved else "unchanged"))
-    )
-    return response
+    context = {"collaboration": collaboration, "s": result.obj if result else section, "error": error, "result": result}
+    response = render(request, "projects/agreements/agreement.html#section-meta", context)
+    return versioned.with_state(response, result, error)
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_section_omit(request, collaboration, section_pk):
     section = _section(collaboration, section_pk)
     form = SectionOmitForm(request.POST)
@@ -231,7 +227,7 @@ def agreement_section_omit(request, collaboration, section_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_freeze(request, collaboration):
     agreement = get_object_or_404(Agreement, pk=_posted_id(request, "agreement"), collaboration=collaboration)
     try:
@@ -250,7 +246,7 @@ def agreement_freeze(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_redraft(request, collaboration):
     """Say what a new draft does before it happens (decisions on the frozen version are withdrawn)."""
     agreement = _agreement(collaboration)
@@ -282,7 +278,7 @@ def agreement_redraft(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.RECORD_DECISION)
 def agreement_decide(request, collaboration):
     agreement = _agreement(collaboration)
     version = agreements.current_version(agreement) if agreement else None
@@ -303,7 +299,7 @@ def agreement_decide(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.RECORD_PARTY_DETAILS)
 def agreement_record(request, collaboration):
     agreement = _agreement(collaboration)
     form = PartyRecordForm(request.POST)
@@ -319,7 +315,7 @@ def agreement_record(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_pdf(request, collaboration):
     """The current draft, or a frozen version (?version=N). A decided version's PDF is made once
     and kept; drafts are rendered on demand. A large agreement is rendered in the background while
@@ -357,7 +353,7 @@ def agreement_pdf(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_export(request, collaboration, export_pk):
     """How a background PDF is going; the file itself with ?ladda-ner=1 when it is done."""
     export = get_object_or_404(PdfExport.objects.defer("pdf"), pk=export_pk, agreement__collaboration=collaboration)
@@ -375,7 +371,7 @@ def agreement_export(request, collaboration, export_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_sections(request, collaboration):
     """Coordinators add, rename, move and remove sections (one action per post)."""
     agreement = _agreement(collaboration)
@@ -409,14 +405,14 @@ def agreement_sections(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE)
 def agreement_writers(request, collaboration):
     agreement = _agreement(collaboration)
     if agreement is None:
         return _to_agreement(request, collaboration)
     chosen = collaboration.memberships.filter(
         pk__in=[_as_id(value) for value in request.POST.getlist("writers")],
-        role__in=["editor", "coordinator"],
+        role__in=policy.roles_for(perms.WRITE_SECTION),
     ).select_related("user")
     agreements.set_writers(agreement, user=request.user, memberships=list(chosen))
     messages.success(request, _("Skrivgruppen är sparad."))
@@ -425,17 +421,15 @@ def agreement_writers(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_section_comments(request, collaboration, section_pk):
     section = _section(collaboration, section_pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST":
-        if not policy.user_has_permission(request.user, Action.EDIT, collaboration):
+        if not policy.user_has_permission(request.user, perms.COMMENT, collaboration):
             raise PermissionDenied
         if form.is_valid():
-            agreements.add_comment(
-                section, user=request.user, party=request.membership.party, text=form.cleaned_data["text"]
-            )
+            agreements.add_comment(section, membership=request.membership, text=form.cleaned_data["text"])
             messages.success(request, _("Kommentaren är publicerad."))
             return redirect("projects:agreement_section_comments", collaboration.pk, section.pk)
     return render(
@@ -445,8 +439,8 @@ def agreement_section_comments(request, collaboration, section_pk):
             "collaboration": collaboration,
             "section": section,
             "form": form,
-            "comments": section.comments.select_related("author", "party__organisation"),
-            "can_comment": policy.user_has_permission(request.user, Action.EDIT, collaboration),
+            "comments": thread(AgreementComment, section=section),
+            "can_comment": policy.user_has_permission(request.user, perms.COMMENT, collaboration),
         },
         status=400 if form.errors else 200,
     )
@@ -454,7 +448,7 @@ def agreement_section_comments(request, collaboration, section_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_section_history(request, collaboration, section_pk):
     section = _section(collaboration, section_pk)
     return render(
@@ -465,31 +459,27 @@ def agreement_section_history(request, collaboration, section_pk):
             "section": section,
             "revisions": section.revisions.select_related("author"),
             "can_write": section.agreement.state == Agreement.State.DRAFT
-            and agreements.can_write(section.agreement, request.membership),
+            and policy.user_has_permission(
+                request.user, perms.WRITE_SECTION, collaboration, section.agreement, ignore_archived=True
+            ),
         },
     )
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.WRITE_SECTION)
 def agreement_section_restore(request, collaboration, section_pk, revision_pk):
     section = _section(collaboration, section_pk)
-    if not agreements.can_write(section.agreement, request.membership):
+    if not policy.user_has_permission(request.user, perms.WRITE_SECTION, collaboration, section.agreement):
         raise PermissionDenied
     revision = get_object_or_404(section.revisions, pk=revision_pk)
     try:
-        _section_obj, saved, _conflict = agreements.save_section(
-            section,
-            user=request.user,
-            text=revision.text,
-            base_version=section.version,
-            restored_from=revision.version,
-        )
+        result = versioned.restore(section, revision, agreements.save_section, section=section, user=request.user)
     except AgreementError as error:
         messages.error(request, str(error))
     else:
-        if saved:
+        if result.saved:
             messages.success(request, _("Version %(v)d är återställd som en ny version.") % {"v": revision.version})
         else:
             messages.info(request, _("Avsnittet har redan den texten."))
@@ -498,7 +488,7 @@ def agreement_section_restore(request, collaboration, section_pk, revision_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_compare(request, collaboration):
     """Two frozen versions (or a version and the current draft), section by section."""
     agreement = _agreement(collaboration)
@@ -529,7 +519,7 @@ def agreement_compare(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def agreement_print(request, collaboration):
     """The same document as the PDF, as a plain HTML page to print from the browser."""
     agreement = _agreement(collaboration)

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.comments import AbstractComment
+from projects.common.versioned import AbstractRevision, VersionedText
 from projects.core.models import Collaboration, Party
 
 
@@ -39,9 +41,9 @@ class ChecklistSection(models.Model):
         return self.answer_mode == "per_party"
 
 
-class Answer(models.Model):
-    """The answer to one question: one shared answer, or one per party. ``version`` grows with
-    every save; a save based on an older version is refused (see projects.checklists.save_answer)."""
+class Answer(VersionedText):
+    """The answer to one question: one shared answer, or one per party. Its text and status are
+    versioned (projects.common.versioned; saved by projects.checklists.services.save_answer)."""
 
     MAX_LENGTH = 10_000
 
@@ -52,9 +54,7 @@ class Answer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.NOT_STARTED
     )
-    version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)  # the poll reads by it
 
     class Meta:
         verbose_name = _("svar")
@@ -75,17 +75,11 @@ class Answer(models.Model):
         return self.text[:60]
 
 
-class AnswerRevision(models.Model):
+class AnswerRevision(AbstractRevision):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    text = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=AnswerStatus.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    restored_from = models.PositiveIntegerField(null=True, blank=True, help_text="The version this one restored.")
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(AbstractRevision.Meta):
         constraints = [models.UniqueConstraint(fields=["answer", "version"], name="unique_answer_revision")]
 
     def __str__(self):
@@ -108,19 +102,9 @@ class Confirmation(models.Model):
         return f"{self.party} v{self.version}"
 
 
-class Comment(models.Model):
-    MAX_LENGTH = 5_000
-
+class Comment(AbstractComment):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="comments")
     item = models.ForeignKey("guides.Item", on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    text = models.TextField(_("kommentar"), max_length=MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(AbstractComment.Meta):
         indexes = [models.Index(fields=["collaboration", "item"])]
-
-    def __str__(self):
-        return self.text[:60]

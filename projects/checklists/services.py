@@ -2,15 +2,18 @@
 answers (optimistic versioning, revisions, confirmations). Views validate; these functions apply.
 """
 
-from dataclasses import dataclass
+from functools import partial
 
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db import connections, router, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from guides.models import Audience, Item, Section
-from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
+from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Comment, Confirmation
+from projects.checklists.permissions import CONFIRM_ANSWER
+from projects.common import comments, versioned
 from projects.core.models import Event, Organisation, Party
+from projects.core.permissions import policy
 
 # Guide sections every collaboration starts with, by who they are for (with all their sub-sections
 # that have questions): Halland's first conversation for everyone, MUCF's Förutsättningar for public
@@ -99,92 +102,60 @@ def answering_parties(checklist_section, parties):
 # Saving answers ------------------------------------------------------------------------------
 
 
-@dataclass
-class SaveResult:
-    answer: Answer
-    saved: bool
-    conflict: bool = False
-    withdrawn: list | None = None  # parties whose confirmation the change withdrew
-    mine: str = ""
-    # A joint answer's confirmations after the save, when the save knows them without reading them
-    # (None: read them).
-    confirmations: list | None = None
-
-
 # An answer nobody has confirmed (a condition of the save's update; built once, the save is frequent).
 _UNCONFIRMED = ~Exists(Confirmation.objects.filter(answer=OuterRef("pk")))
 
 
+@transaction.atomic
 def save_answer(*, collaboration, item, party, user, text, status, base_version, restored_from=None):
-    """Save text and status if the answer is still at ``base_version``; otherwise report a conflict
-    and change nothing. ``status`` None keeps the current status. A text change withdraws the
-    parties' confirmations of a joint answer."""
-    lookup = {"collaboration": collaboration, "item": item, "party": party}
-    joint = party is None
-    with transaction.atomic():
-        try:  # one at most (unique_joint_answer, unique_party_answer)
-            current = Answer.objects.select_for_update().get(**lookup)
-        except Answer.DoesNotExist:
-            current = None
-        if current is None:
-            try:
-                with transaction.atomic():
-                    current = Answer.objects.create(**lookup)
-            except IntegrityError:  # created meanwhile by someone else: lock theirs
-                current = Answer.objects.select_for_update().get(**lookup)
-        now = timezone.now()  # after the lock: saves are stamped in the order they commit
-        if current.version != base_version:
-            if _unchanged_since(current, base_version, text, status):
-                return SaveResult(current, saved=False)  # the person did not change it: nothing to save
-            return SaveResult(current, saved=False, conflict=True, mine=text)
-        text_changed = current.text != text
-        old_status = current.status
-        status = status or old_status
-        if not text_changed and old_status == status:
-            return SaveResult(current, saved=False)
-        if text_changed and joint and old_status == AnswerStatus.AGREED and status == AnswerStatus.AGREED:
-            status = AnswerStatus.DISCUSSED  # agreed was on the old text
-        if status == AnswerStatus.NOT_STARTED and text.strip():
-            status = AnswerStatus.DISCUSSED
-        # The row is locked, so the version cannot have moved since the check above.
-        answer = Answer.objects.filter(pk=current.pk)
-        change = {"text": text, "status": status, "version": F("version") + 1, "updated_by": user, "updated_at": now}
-        withdrawn, confirmations = [], None
-        if not joint:
-            answer.update(**change)
-        # A joint answer: most have no confirmations, so the update is made on the condition that it
-        # has none, and they are looked at only when it has. (The condition is read by a statement
-        # after the lock, so it sees a confirmation committed while this save waited for the lock;
-        # confirming takes the same lock, so none are added until this save commits.)
-        elif answer.filter(_UNCONFIRMED).update(**change):
-            confirmations = []
-        elif text_changed:
-            # The confirmations are of the text: a change withdraws them.
-            confirmed = list(current.confirmations.select_related("party__organisation"))
-            withdrawn = [c.party for c in confirmed]
-            Confirmation.objects.filter(pk__in=[c.pk for c in confirmed]).delete()
-            answer.update(**change)
-            confirmations = []
-        else:
-            # A status change keeps them valid (the view reads them with their new version).
-            current.confirmations.update(version=current.version + 1)
-            answer.update(**change)
-        current.text, current.status, current.version = text, status, current.version + 1
-        current.updated_by, current.updated_at = user, now
-        AnswerRevision.objects.create(
-            answer=current,
-            version=current.version,
-            text=text,
-            status=status,
-            author=user,
-            created_at=now,
-            restored_from=restored_from,
-        )
-        if status != old_status:
-            Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
-        if restored_from:
-            Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), f"v{restored_from}")
-        return SaveResult(current, saved=True, withdrawn=withdrawn, confirmations=confirmations)
+    """Save text and status if the answer is still at ``base_version`` (projects.common.versioned);
+    otherwise report a conflict and change nothing. ``status`` None keeps the current status. A
+    text change withdraws the parties' confirmations of a joint answer."""
+    current = versioned.lock(Answer.objects, create=True, collaboration=collaboration, item=item, party=party)
+    old_status = current.status
+    result = versioned.save(
+        current,
+        user=user,
+        text=text,
+        base_version=base_version,
+        fields={"status": status or old_status},
+        resent=current.version != base_version and _unchanged_since(current, base_version, text, status),
+        write=partial(_write_answer, current, joint=party is None),
+        restored_from=restored_from,
+    )
+    if result.saved and current.status != old_status:
+        Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
+    if result.saved and restored_from:
+        Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), f"v{restored_from}")
+    return result
+
+
+def _write_answer(answer, rows, change, *, joint):
+    """Write a change of ``answer`` (as it was before): the status follows the text, and a joint
+    answer's confirmations are of its text (a text change withdraws them)."""
+    text_changed = answer.text != change["text"]
+    if text_changed and joint and answer.status == change["status"] == AnswerStatus.AGREED:
+        change["status"] = AnswerStatus.DISCUSSED  # agreed was on the old text
+    if change["status"] == AnswerStatus.NOT_STARTED and change["text"].strip():
+        change["status"] = AnswerStatus.DISCUSSED
+    if not joint:
+        rows.update(**change)
+        return {}
+    # A joint answer: most have no confirmations, so the update is made on the condition that it
+    # has none, and they are looked at only when it has. (The condition is read by a statement
+    # after the lock, so it sees a confirmation committed while this save waited for the lock;
+    # confirming takes the same lock, so none are added until this save commits.)
+    if rows.filter(_UNCONFIRMED).update(**change):
+        return {"confirmations": []}
+    if text_changed:
+        confirmed = list(answer.confirmations.select_related("party__organisation"))
+        Confirmation.objects.filter(pk__in=[c.pk for c in confirmed]).delete()
+        rows.update(**change)
+        return {"withdrawn": [c.party for c in confirmed], "confirmations": []}
+    # A status change keeps them valid (the view reads them with their new version).
+    answer.confirmations.update(version=answer.version + 1)
+    rows.update(**change)
+    return {}
 
 
 def _unchanged_since(answer, base_version, text, status):
@@ -197,8 +168,8 @@ def _unchanged_since(answer, base_version, text, status):
     return answer.revisions.filter(version=base_version, text=text).exists()
 
 
-# Who may write, and so confirm (projects.permissions: editors and coordinators).
-CONFIRMING_ROLES = ["editor", "coordinator"]
+# Who may confirm (the policy: editors and coordinators; the save's SQL below has a placeholder for each).
+CONFIRMING_ROLES = policy.roles_for(CONFIRM_ANSWER)
 
 
 def confirming_parties(collaboration):
@@ -364,11 +335,8 @@ def reopen_agreed_answers(collaboration, user=None):
 
 
 def add_comment(*, collaboration, item, membership, text):
-    comment = Comment.objects.create(
-        collaboration=collaboration, item=item, party=membership.party, author=membership.user, text=text
-    )
-    Event.record(collaboration, membership.user, Event.Kind.COMMENT_ADDED, _short(item.text), _short(text, 200))
-    return comment
+    event = (collaboration, Event.Kind.COMMENT_ADDED, _short(item.text), _short(text, 200))
+    return comments.add_comment(Comment, membership, text, event=event, collaboration=collaboration, item=item)
 
 
 # Progress ------------------------------------------------------------------------------------

@@ -23,11 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guides import cache as guide_cache
 from guides.models import Item
+from projects.checklists import permissions as perms
 from projects.checklists import services as checklists
 from projects.checklists.forms import AnswerForm, AnswerModeForm, ChecklistAddForm
 from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
+from projects.common import versioned
+from projects.common.comments import thread
 from projects.common.forms import CommentForm, form_errors
-from projects.core.permissions import Action, can_edit_answer, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
 from projects.principles import services as principle_rules
 
 POLL_OVERLAP = timedelta(seconds=5)
@@ -91,7 +94,7 @@ class AnswerView:
         self.can_confirm = self.joint and can_edit and answer is not None and bool(answer.text.strip())
         self.shown_text = self.text
         self.restored = False
-        self.saved_by_me = False  # set by the poll: the page keeps showing "Sparat" for my own save
+        self.saved_by_me = False  # set by the save and the poll: the page shows "Sparat" for my own save
 
     def restore(self, pending):
         """Show text the person wrote but that is not saved (after a login, or refused), with the
@@ -122,7 +125,7 @@ def _answer_views(request, collaboration, cs, questions, parties, pending=None):
     confirmations = {}
     for confirmation in Confirmation.objects.filter(answer__in=answers.values()):
         confirmations.setdefault(confirmation.answer_id, []).append(confirmation)
-    can_edit_joint = can_edit_answer(request.user, collaboration)
+    can_edit_joint = policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration)
     answering = checklists.answering_parties(cs, parties) if cs.per_party else [None]
     rows = []
     for item in questions:
@@ -158,7 +161,7 @@ def _comment_counts(collaboration, questions):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def checklists_overview(request, collaboration):
     parties = list(collaboration.parties.select_related("organisation"))
     sections = list(checklists.ordered_sections(collaboration))
@@ -167,7 +170,7 @@ def checklists_overview(request, collaboration):
     for key, group in groupby(sections, key=lambda cs: (cs.section.guide, _root_title(cs))):
         phases.append((key[0], key[1], [(cs, progress[cs.pk]) for cs in group]))
     left = [(cs, progress[cs.pk]) for cs in sections if progress[cs.pk]["done"] < progress[cs.pk]["of"]]
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.MANAGE_SECTIONS, collaboration)
     return render(
         request,
         "projects/checklists/checklists.html",
@@ -247,13 +250,13 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
         "parties": parties,
         "my_party": request.membership.party,
-        "can_edit": policy.user_has_permission(request.user, Action.EDIT, collaboration),
+        "can_edit": policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration),
     }
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def checklist_section(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
     pending = _take_stash(request, cs)
@@ -324,7 +327,7 @@ def _stash_if_logged_out(view):
 
 @require_POST
 @_stash_if_logged_out
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_ANSWER)
 def answer_save(request, collaboration, cs_pk, item_pk):
     # The checklist section, the question and the parties in one query (_checklist_section and
     # _question check the same, and 404 the same).
@@ -334,7 +337,7 @@ def answer_save(request, collaboration, cs_pk, item_pk):
     cs, item, parties = target
     party = _party(collaboration, cs, request.POST.get("part"), parties)
     confirming = [p for p in parties if p.may_confirm]
-    if not can_edit_answer(request.user, collaboration, party):
+    if not policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration, party):
         raise PermissionDenied
     data = request.POST.copy()
     key = _key(item, party)
@@ -360,10 +363,9 @@ def answer_save(request, collaboration, cs_pk, item_pk):
         return redirect(f"{reverse('projects:checklist_section', args=[collaboration.pk, cs.pk])}#q-{item.pk}")
     if result and result.conflict:
         response = _render_conflict(request, collaboration, cs, item, party, result, confirming=confirming)
-        response["X-Answer-State"] = "conflict"
-        return response
+        return versioned.with_state(response, result)
     submitted = request.POST.get(f"{key}-status")
-    oob = bool(result and result.saved and submitted != result.answer.status)
+    oob = bool(result and result.saved and submitted != result.obj.status)
     response = _render_answer(
         request,
         collaboration,
@@ -376,9 +378,7 @@ def answer_save(request, collaboration, cs_pk, item_pk):
         oob=oob,
         confirming=confirming,
     )
-    # For the page's script: whether the text in the field is now what is stored.
-    response["X-Answer-State"] = "invalid" if error else ("saved" if result.saved else "unchanged")
-    return response
+    return versioned.with_state(response, result, error)
 
 
 def _int(data, key):
@@ -407,7 +407,7 @@ def _single_answer_view(request, collaboration, cs, item, party, result=None, co
         parties = checklists.confirming_parties(collaboration) if confirming is None else confirming
     else:
         parties = []
-    answer = result.answer if result else None
+    answer = result.obj if result else None
     if answer is None:
         answer = (
             Answer.objects.filter(collaboration=collaboration, item=item, party=party)
@@ -420,7 +420,7 @@ def _single_answer_view(request, collaboration, cs, item, party, result=None, co
         confirmations = result.confirmations
     else:
         confirmations = list(answer.confirmations.all())
-    can_edit = can_edit_answer(request.user, collaboration, party)
+    can_edit = policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration, party)
     return AnswerView(item, party, answer, confirmations, parties, can_edit, request.membership.party)
 
 
@@ -434,10 +434,10 @@ def _render_answer(
         "view": view,
         "error": error,
         "oob": oob,
-        # "Sparat" also when nothing changed (leaving a field that already autosaved): it is saved.
-        "saved_now": bool(result and not result.conflict),
         "withdrawn": result.withdrawn if result else None,
     }
+    # "Sparat" also when nothing changed (leaving a field that already autosaved): it is saved.
+    view.saved_by_me = bool(result and not result.conflict)
     return render(request, f"projects/checklists/checklist_section.html#{part}", context, status=status)
 
 
@@ -447,9 +447,7 @@ def _render_conflict(request, collaboration, cs, item, party, result, status=200
         "collaboration": collaboration,
         "cs": cs,
         "view": view,
-        "mine": result.mine,
-        "theirs": result.answer,
-        "base_version": request.POST.get(f"{view.key}-version", 0),
+        "result": result,
     }
     template = (
         "projects/checklists/checklist_section.html#conflict"
@@ -461,7 +459,7 @@ def _render_conflict(request, collaboration, cs, item, party, result, status=200
 
 @require_POST
 @_stash_if_logged_out
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_ANSWER)
 def checklist_save(request, collaboration, cs_pk):
     """Without JavaScript: the whole section is one form with one save button."""
     cs = _checklist_section(collaboration, cs_pk)
@@ -473,7 +471,9 @@ def checklist_save(request, collaboration, cs_pk):
     for item in questions:
         for party in answering:
             key = _key(item, party)
-            if f"{key}-text" not in request.POST or not can_edit_answer(request.user, collaboration, party):
+            if f"{key}-text" not in request.POST or not policy.user_has_permission(
+                request.user, perms.EDIT_ANSWER, collaboration, party
+            ):
                 continue
             form = AnswerForm(request.POST, joint=party is None, prefix=key)
             if not form.is_valid():
@@ -485,8 +485,8 @@ def checklist_save(request, collaboration, cs_pk):
             if result.conflict:
                 # The person changed a text that someone else changed too: both are shown, and the
                 # message says that saving again keeps theirs (their explicit choice).
-                pending[key] = {"text": result.mine, "version": result.answer.version}
-                row_conflicts[key] = result.answer
+                pending[key] = {"text": result.mine, "version": result.version}
+                row_conflicts[key] = result
             elif result.saved:
                 saved += 1
     if row_errors or row_conflicts:
@@ -504,7 +504,7 @@ def checklist_save(request, collaboration, cs_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.CONFIRM_ANSWER)
 def answer_confirm(request, collaboration, cs_pk, item_pk):
     cs = _checklist_section(collaboration, cs_pk)
     item = _question(cs, item_pk)
@@ -538,7 +538,7 @@ def answer_confirm(request, collaboration, cs_pk, item_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def answer_history(request, collaboration, cs_pk, item_pk):
     cs = _checklist_section(collaboration, cs_pk)
     item = _question(cs, item_pk)
@@ -555,33 +555,33 @@ def answer_history(request, collaboration, cs_pk, item_pk):
             "party": party,
             "answer": answer,
             "revisions": revisions,
-            "can_edit": can_edit_answer(request.user, collaboration, party),
+            "can_edit": policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration, party),
         },
     )
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_ANSWER)
 def answer_restore(request, collaboration, cs_pk, item_pk, revision_pk):
     cs = _checklist_section(collaboration, cs_pk)
     item = _question(cs, item_pk)
     party = _party(collaboration, cs, request.POST.get("part"))
-    if not can_edit_answer(request.user, collaboration, party):
+    if not policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration, party):
         raise PermissionDenied
     revision = get_object_or_404(
         AnswerRevision, pk=revision_pk, answer__collaboration=collaboration, answer__item=item, answer__party=party
     )
-    answer = revision.answer
-    result = checklists.save_answer(
+    result = versioned.restore(
+        revision.answer,
+        revision,
+        checklists.save_answer,
         collaboration=collaboration,
         item=item,
         party=party,
         user=request.user,
-        text=revision.text,
+        # A joint answer is agreed by the parties' confirmations, not by restoring.
         status=revision.status if party or revision.status != AnswerStatus.AGREED else AnswerStatus.DISCUSSED,
-        base_version=answer.version,
-        restored_from=revision.version,
     )
     if result.saved:
         messages.success(request, _("Version %(v)d är återställd som en ny version.") % {"v": revision.version})
@@ -593,13 +593,13 @@ def answer_restore(request, collaboration, cs_pk, item_pk, revision_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def comments(request, collaboration, cs_pk, item_pk):
     cs = _checklist_section(collaboration, cs_pk)
     item = _question(cs, item_pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST":
-        if not policy.user_has_permission(request.user, Action.EDIT, collaboration):
+        if not policy.user_has_permission(request.user, perms.COMMENT, collaboration):
             raise PermissionDenied
         if form.is_valid():
             checklists.add_comment(
@@ -614,19 +614,17 @@ def comments(request, collaboration, cs_pk, item_pk):
         "cs": cs,
         "item": item,
         "form": form,
-        "comments": Comment.objects.filter(collaboration=collaboration, item=item).select_related(
-            "author", "party__organisation"
-        ),
-        "can_comment": policy.user_has_permission(request.user, Action.EDIT, collaboration),
+        "comments": thread(Comment, collaboration=collaboration, item=item),
+        "can_comment": policy.user_has_permission(request.user, perms.COMMENT, collaboration),
     }
-    if request.htmx:
-        return render(request, "projects/checklists/comments.html#thread", context, status=400 if form.errors else 200)
-    return render(request, "projects/checklists/comments.html", context, status=400 if form.errors else 200)
+    context["live"] = True  # the thread is posted with HTMX and swapped in place
+    template = "projects/common/comments.html#thread" if request.htmx else "projects/checklists/comments.html"
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def checklist_changes(request, collaboration, cs_pk):
     """The light poll: 204 when nothing changed since ``since``; otherwise the changed answers as
     out-of-band fragments. It looks a little further back than ``since`` (a save stamped just
@@ -658,7 +656,7 @@ def checklist_changes(request, collaboration, cs_pk):
             a,
             confirmations.get(a.pk, []),
             confirming if a.party is None else [],
-            can_edit_answer(request.user, collaboration, a.party),
+            policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration, a.party),
             request.membership.party,
         )
         for a in changed
@@ -681,7 +679,7 @@ def checklist_changes(request, collaboration, cs_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def checklist_print(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
     context = _stepper_context(request, collaboration, cs)
@@ -695,7 +693,7 @@ def checklist_print(request, collaboration, cs_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_SECTIONS)
 def checklist_add(request, collaboration):
     form = ChecklistAddForm(request.POST, collaboration=collaboration)
     if form.is_valid():
@@ -709,7 +707,7 @@ def checklist_add(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_SECTIONS)
 def checklist_remove(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
     checklists.remove_section(cs, user=request.user)
@@ -722,7 +720,7 @@ def checklist_remove(request, collaboration, cs_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_SECTIONS)
 def checklist_mode(request, collaboration, cs_pk):
     cs = _checklist_section(collaboration, cs_pk)
     form = AnswerModeForm(request.POST)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.checklists.models import Comment
+from projects.common.comments import AbstractComment
 
 
 def form_errors(form):
@@ -26,7 +26,7 @@ class LineBreakCharField(forms.CharField):
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Kommentar"),
-        max_length=Comment.MAX_LENGTH,
+        max_length=AbstractComment.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
             "max_length": _("Kommentaren får vara högst %(limit_value)d tecken (den är nu %(show_value)d).")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.common.forms import form_errors
 from projects.core import invitation_links
+from projects.core import permissions as perms
 from projects.core import services as actions
 from projects.core.forms import (
     CollaborationCreateForm,
@@ -20,7 +21,7 @@ from projects.core.forms import (
     RoleForm,
 )
 from projects.core.models import Invitation, Membership, Party
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
 from projects.form_choice import services as form_choice
 from projects.goals import services as goals
 from projects.meetings import services as meetings
@@ -95,12 +96,12 @@ def _parties(collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def overview(request, collaboration):
     parties = _parties(collaboration)
     members = Membership.objects.filter(collaboration=collaboration).select_related("user", "party__organisation")
     events = collaboration.events.select_related("actor")[:8]
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.COORDINATE, collaboration)
     pending = collaboration.invitations.pending().count() if can_manage else 0
     next_steps = []
     warnings = collaboration.sector_warnings(parties)
@@ -135,7 +136,7 @@ def overview(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE, allow_archived=True)
+@collaboration_required(perms.CHANGE_SETTINGS)
 def collaboration_edit(request, collaboration):
     # An archived collaboration is read-only: its settings offer only restoring it.
     form_class = RestoreForm if collaboration.archived else CollaborationSettingsForm
@@ -150,7 +151,7 @@ def collaboration_edit(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def events(request, collaboration):
     page = _page(request, collaboration.events.select_related("actor"), size=50)
     return render(request, "projects/core/events.html", {"collaboration": collaboration, "page": page})
@@ -161,9 +162,9 @@ def events(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def parties(request, collaboration):
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.MANAGE_PARTIES, collaboration)
     query = request.GET.get("q", "")
     results = search_organisations(query, collaboration) if can_manage else []
     context = {
@@ -181,7 +182,7 @@ def parties(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_PARTIES)
 def party_add(request, collaboration):
     form = PartyAddForm(request.POST, collaboration=collaboration)
     if form.is_valid():
@@ -209,7 +210,7 @@ def party_add(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_PARTIES)
 def party_edit(request, collaboration, party_pk):
     party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_pk, collaboration=collaboration)
     form = PartyForm(request.POST or None, instance=party)
@@ -224,7 +225,7 @@ def party_edit(request, collaboration, party_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_PARTIES)
 def party_remove(request, collaboration, party_pk):
     party = get_object_or_404(Party.objects.select_related("organisation"), pk=party_pk, collaboration=collaboration)
     try:
@@ -240,7 +241,7 @@ def party_remove(request, collaboration, party_pk):
 
 
 def _people_context(request, collaboration, **extra):
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.MANAGE_PEOPLE, collaboration)
     members = list(collaboration.memberships.select_related("user", "party__organisation"))
     context = {
         "collaboration": collaboration,
@@ -261,14 +262,14 @@ def _people_context(request, collaboration, **extra):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def people(request, collaboration):
     return render(request, "projects/core/people.html", _people_context(request, collaboration))
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_PEOPLE)
 def member_role(request, collaboration, membership_pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, collaboration=collaboration
@@ -306,7 +307,7 @@ def member_role(request, collaboration, membership_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.MANAGE_PEOPLE)
 def member_remove(request, collaboration, membership_pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, collaboration=collaboration
@@ -322,7 +323,7 @@ def member_remove(request, collaboration, membership_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.INVITE)
 def invitation_create(request, collaboration):
     form = InvitationForm(request.POST or None, collaboration=collaboration)
     if request.method == "POST" and form.is_valid():
@@ -354,7 +355,7 @@ def _invitation(collaboration, invitation_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.INVITE)
 def invitation_resend(request, collaboration, invitation_pk):
     invitation = _invitation(collaboration, invitation_pk)
     try:
@@ -370,7 +371,7 @@ def invitation_resend(request, collaboration, invitation_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.INVITE)
 def invitation_revoke(request, collaboration, invitation_pk):
     invitation = _invitation(collaboration, invitation_pk)
     try:

@@ -6,19 +6,21 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import COORDINATE, collaboration_required, policy
+from projects.evaluation import permissions as perms
 from projects.evaluation import services as evaluation
+from projects.transfer.permissions import EXPORT
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def evaluation_page(request, collaboration):
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, COORDINATE, collaboration)
     context = evaluation.evaluation_context(collaboration) | {
         "collaboration": collaboration,
         "can_manage": can_manage,
-        "can_export": policy.user_has_permission(request.user, Action.MANAGE, collaboration, ignore_archived=True),
+        "can_export": policy.user_has_permission(request.user, EXPORT, collaboration),
         "version": evaluation.decided_version(collaboration),
         "new_period_url": evaluation.new_period_url(collaboration) if can_manage else "",
     }
@@ -27,7 +29,7 @@ def evaluation_page(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def evaluation_pdf(request, collaboration):
     data = evaluation.appendix_pdf(collaboration)
     response = HttpResponse(data, content_type="application/pdf")

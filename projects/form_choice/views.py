@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.common.forms import form_errors
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.form_choice import permissions as perms
 from projects.form_choice import services as form_choice
 from projects.form_choice.forms import AnswerForm, ChooseForm
 from projects.form_choice.models import FormChoice
@@ -28,13 +29,13 @@ def _question_or_404(number):
     return question
 
 
-def _can(request, collaboration, action):
-    return policy.user_has_permission(request.user, action, collaboration)
+def _can(request, collaboration, perm):
+    return policy.user_has_permission(request.user, perm, collaboration)
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def form_choice_page(request, collaboration):
     answers = form_choice.answers_of(collaboration)
     choices = list(
@@ -52,8 +53,8 @@ def form_choice_page(request, collaboration):
         "current": current,
         "current_result": form_choice.recorded_result(current) if current else None,
         "earlier": choices[1:] if current else choices,
-        "can_edit": _can(request, collaboration, Action.EDIT),
-        "can_manage": _can(request, collaboration, Action.MANAGE),
+        "can_edit": _can(request, collaboration, perms.ANSWER),
+        "can_manage": _can(request, collaboration, perms.CHOOSE),
     }
     context |= _consequences(collaboration, collaboration.form)
     return render(request, "projects/form_choice/form_choice.html", context)
@@ -71,7 +72,7 @@ def _consequences(collaboration, form):
 
 def _question_context(request, collaboration, question, form=None, answers=None):
     answers = form_choice.answers_of(collaboration) if answers is None else answers
-    can_edit = _can(request, collaboration, Action.EDIT)
+    can_edit = _can(request, collaboration, perms.ANSWER)
     if form is None and can_edit:
         form = AnswerForm(initial={"answer": answers.get(question.key)}, question=question)
     total = len(form_choice.QUESTIONS)
@@ -98,7 +99,7 @@ def _render_question(request, context, status=200):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def form_question(request, collaboration, number):
     question = _question_or_404(number)
     response = _render_question(request, _question_context(request, collaboration, question))
@@ -107,7 +108,7 @@ def form_question(request, collaboration, number):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.ANSWER)
 def form_answer(request, collaboration, number):
     question = _question_or_404(number)
     form = AnswerForm(request.POST, question=question)
@@ -140,7 +141,7 @@ def form_answer(request, collaboration, number):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.ANSWER)
 def form_restart(request, collaboration):
     form_choice.restart(collaboration, request.user)
     messages.success(request, _("Svaren är borttagna. Ni kan börja om från första frågan."))
@@ -150,7 +151,7 @@ def form_restart(request, collaboration):
 def _result_context(request, collaboration, choose_form=None):
     answers = form_choice.answers_of(collaboration)
     ranking = form_choice.describe(form_choice.rank(answers))
-    can_manage = _can(request, collaboration, Action.MANAGE)
+    can_manage = _can(request, collaboration, perms.CHOOSE)
     forms_available = form_choice.choosable_forms()
     if choose_form is None and can_manage:
         initial = collaboration.form.slug if collaboration.form_id else (ranking[0]["slug"] if ranking else None)
@@ -174,14 +175,14 @@ def _result_context(request, collaboration, choose_form=None):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def form_result(request, collaboration):
     return render(request, "projects/form_choice/form_choice_result.html", _result_context(request, collaboration))
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.CHOOSE)
 def form_choose(request, collaboration):
     choose_form = ChooseForm(request.POST)
     if not choose_form.is_valid():
@@ -207,7 +208,7 @@ def form_choose(request, collaboration):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def form_record(request, collaboration, choice_pk):
     if choice_pk > MAX_ID:
         raise Http404

@@ -253,13 +253,6 @@ def delete_measurement(measurement, *, user):
     measurement.delete()
 
 
-def may_delete_measurement(measurement, membership):
-    """A measurement is removed by its own party's writers, or a coordinator (mistakes happen)."""
-    if membership.is_coordinator:
-        return True
-    return measurement.party_id is not None and measurement.party_id == membership.party_id
-
-
 # Progress -------------------------------------------------------------------------------------
 
 

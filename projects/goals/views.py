@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.goals import permissions as perms
 from projects.goals import services as goals
 from projects.goals.forms import GoalForm, IndicatorForm, MeasurementForm
 from projects.goals.models import Goal, Indicator, Measurement
@@ -49,14 +50,14 @@ def _decorate(request, collaboration, goal_list, parties, bound=None):
     """Give each goal and indicator what the cards show. ``bound`` maps ("goal", pk),
     ("indicator", pk), ("measurement", pk) to a bound form to show instead of a blank one."""
     bound = bound or {}
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.EDIT, collaboration)
     membership = request.membership
-    party_ids = {p.pk for p in parties}
+    can_accept = policy.user_has_permission(request.user, perms.ACCEPT, collaboration, membership.party)
     for goal in goal_list:
         goal.smart = goals.smart_status(goal, parties)
         goal.acceptance_rows = goals.acceptance_rows(goal, parties)
         goal.my_acceptance = next((a for p, a in goal.acceptance_rows if p.pk == membership.party_id), None)
-        goal.can_accept = can_edit and membership.party_id in party_ids
+        goal.can_accept = can_accept
         goal.indicator_form = bound.get(("new_indicator", goal.pk)) or (_indicator_form(goal) if can_edit else None)
         goal.indicator_list = list(goal.indicators.all())
         for indicator in goal.indicator_list:
@@ -70,7 +71,9 @@ def _decorate_indicator(indicator, membership, can_edit, form=None):
     indicator.chart = goals.chart(indicator, indicator.measurement_list)
     indicator.measurement_form = form or (_measurement_form(indicator) if can_edit else None)
     for measurement in indicator.measurement_list:
-        measurement.deletable = can_edit and goals.may_delete_measurement(measurement, membership)
+        measurement.deletable = can_edit and policy.membership_has_permission(
+            membership, perms.DELETE_MEASUREMENT, measurement
+        )
 
 
 def _page_context(request, collaboration, add_form=None, bound=None):
@@ -104,14 +107,14 @@ def _goal_card(request, collaboration, goal_pk, bound=None, notice="", withdrawn
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def goals_page(request, collaboration):
     return render(request, PAGE, _page_context(request, collaboration))
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def goal_create(request, collaboration):
     form = GoalForm(request.POST, auto_id="new-goal-%s")
     if form.is_valid():
@@ -132,7 +135,7 @@ def goal_create(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def goal_edit(request, collaboration, goal_pk):
     goal = _goal(collaboration, goal_pk)
     form = GoalForm(request.POST if request.method == "POST" else None, instance=goal, auto_id=f"g{goal.pk}-%s")
@@ -157,7 +160,7 @@ def goal_edit(request, collaboration, goal_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def goal_delete(request, collaboration, goal_pk):
     goal = _goal(collaboration, goal_pk)
     if request.method == "POST":
@@ -178,12 +181,12 @@ def goal_delete(request, collaboration, goal_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.ACCEPT)
 def goal_accept(request, collaboration, goal_pk):
     """A writer accepts the goal on behalf of their own party (or takes it back)."""
     goal = _goal(collaboration, goal_pk)
     party = request.membership.party
-    if party.pk not in {p.pk for p in goals.accepting_parties(collaboration)}:
+    if not policy.user_has_permission(request.user, perms.ACCEPT, collaboration, party):
         raise PermissionDenied
     if request.POST.get("withdraw"):
         changed = goals.withdraw_acceptance(goal, party=party, user=request.user)
@@ -200,7 +203,7 @@ def goal_accept(request, collaboration, goal_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def indicator_create(request, collaboration, goal_pk):
     goal = _goal(collaboration, goal_pk)
     form = _indicator_form(goal, request.POST)
@@ -220,7 +223,7 @@ def indicator_create(request, collaboration, goal_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def indicator_edit(request, collaboration, indicator_pk):
     indicator = _indicator(collaboration, indicator_pk)
     form = _indicator_form(indicator.goal, request.POST if request.method == "POST" else None, instance=indicator)
@@ -234,7 +237,7 @@ def indicator_edit(request, collaboration, indicator_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT)
 def indicator_delete(request, collaboration, indicator_pk):
     indicator = _indicator(collaboration, indicator_pk)
     if request.method == "POST":
@@ -254,7 +257,7 @@ def indicator_delete(request, collaboration, indicator_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.RECORD_MEASUREMENT)
 def measurement_create(request, collaboration, indicator_pk):
     indicator = _indicator(collaboration, indicator_pk)
     form = _measurement_form(indicator, request.POST)
@@ -285,14 +288,14 @@ def _indicator_card(request, collaboration, indicator, form=None, notice=""):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.DELETE_MEASUREMENT)
 def measurement_delete(request, collaboration, measurement_pk):
     measurement = get_object_or_404(
         Measurement.objects.select_related("indicator__goal"),
         pk=measurement_pk,
         indicator__goal__collaboration=collaboration,
     )
-    if not goals.may_delete_measurement(measurement, request.membership):
+    if not policy.user_has_permission(request.user, perms.DELETE_MEASUREMENT, collaboration, measurement):
         raise PermissionDenied
     indicator = measurement.indicator
     goals.delete_measurement(measurement, user=request.user)
@@ -305,13 +308,13 @@ def measurement_delete(request, collaboration, measurement_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def indicator_csv(request, collaboration):
     return goals.indicators_csv(collaboration)
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def measurement_csv(request, collaboration):
     return goals.measurements_csv(collaboration)

@@ -6,10 +6,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.versioned import Versioned
 from projects.core.models import Collaboration, Party
 
 
-class Meeting(models.Model):
+class Meeting(Versioned, models.Model):
+    # The minutes are versioned text (projects.common.versioned), under their own names.
+    text_field, version_field, by_field = "minutes", "minutes_version", None
+
     class Kind(models.TextChoices):
         SAMRAD = "samrad", _("Samråd")
         DIALOG = "dialog", _("Dialogmöte")

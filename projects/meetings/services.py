@@ -19,6 +19,7 @@ from icalendar import Calendar as VCalendar
 from icalendar import Event as VEvent
 from icalendar import vDatetime, vText, vUri
 
+from projects.common import versioned
 from projects.core.models import Event, Membership, hash_token
 from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingParticipant
 
@@ -172,38 +173,25 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-@dataclass
-class MinutesResult:
-    meeting: Meeting
-    saved: bool
-    conflict: bool = False
-    mine: str = ""
-    withdrawn: list = field(default_factory=list)  # names of those whose approval the edit withdrew
-
-
 @transaction.atomic
 def save_minutes(meeting, *, user, text, base_version):
-    """Save the minutes if they are still at ``base_version``; otherwise report a conflict and
-    change nothing (the caller shows both texts, the person's own kept in the field). An edit
-    withdraws every approval. Raises MinutesLocked when the minutes are locked."""
-    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """Save the minutes if they are still at ``base_version`` (projects.common.versioned); otherwise
+    report a conflict and change nothing (the caller shows both texts, the person's own kept in the
+    field). An edit withdraws every approval. Raises MinutesLocked when the minutes are locked."""
+    current = versioned.lock(Meeting.objects, pk=meeting.pk)
     if current.minutes_locked_at is not None:
         raise MinutesLocked
-    if current.minutes == text:
-        return MinutesResult(current, saved=False)  # nothing changed (also: the same text sent twice)
-    if current.minutes_version != base_version:
-        return MinutesResult(current, saved=False, conflict=True, mine=text)
-    withdrawn_qs = current.participants.filter(approved_minutes_at__isnull=False)
-    withdrawn = list(withdrawn_qs.values_list("name", flat=True))
-    withdrawn_qs.update(approved_minutes_at=None, approved_version=None)
-    now = timezone.now()
-    Meeting.objects.filter(pk=current.pk).update(minutes=text, minutes_version=F("minutes_version") + 1, updated_at=now)
-    current.refresh_from_db()
+    result = versioned.save(current, user=user, text=text, base_version=base_version)
+    if not result.saved:
+        return result
+    approved = current.participants.filter(approved_minutes_at__isnull=False)
+    result.withdrawn = list(approved.values_list("name", flat=True))  # their approval was of the old text
+    approved.update(approved_minutes_at=None, approved_version=None)
     detail = _("Protokollet ändrat (version %(n)d)") % {"n": current.minutes_version}
-    if withdrawn:
-        detail += "; " + _("justeringar återkallade: %(names)s") % {"names": ", ".join(withdrawn)}
+    if result.withdrawn:
+        detail += "; " + _("justeringar återkallade: %(names)s") % {"names": ", ".join(result.withdrawn)}
     Event.record(current.collaboration, user, Event.Kind.MEETING_CHANGED, _short(current.title), detail)
-    return MinutesResult(current, saved=True, withdrawn=withdrawn)
+    return result
 
 
 class ApprovalRefused(Exception):

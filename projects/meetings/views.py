@@ -5,7 +5,6 @@ endpoints return the part of the page that changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects.common import pdf
 from projects.common.forms import form_errors
 from projects.core.models import Membership
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.meetings import permissions as perms
 from projects.meetings import services as rules
 from projects.meetings.forms import ApproveForm, DecisionForm, MeetingForm, MinutesForm
 from projects.meetings.models import CalendarFeed, Meeting
@@ -49,7 +49,7 @@ def _page(request, queryset):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def meetings(request, collaboration):
     feed_url = request.session.pop(FEED_URL_KEY, None)
     feed = CalendarFeed.objects.filter(collaboration=collaboration).first()
@@ -60,8 +60,8 @@ def meetings(request, collaboration):
             "collaboration": collaboration,
             "page": _page(request, rules.meetings_in_order(collaboration)),
             "now": timezone.now(),
-            "can_edit": policy.user_has_permission(request.user, Action.EDIT, collaboration),
-            "can_manage": policy.user_has_permission(request.user, Action.MANAGE, collaboration),
+            "can_edit": policy.user_has_permission(request.user, perms.PLAN, collaboration),
+            "can_manage": policy.user_has_permission(request.user, perms.RENEW_CALENDAR, collaboration),
             "feed": feed,
             "feed_url": feed_url if feed_url and feed else None,
         },
@@ -70,7 +70,7 @@ def meetings(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.RENEW_CALENDAR)
 def calendar_renew(request, collaboration):
     """Create the secret feed address, or renew it (the old one stops working). Shown once."""
     renewing = CalendarFeed.objects.filter(collaboration=collaboration).exists()
@@ -109,7 +109,7 @@ def _slug(text):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def meeting_ics(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     body = rules.icalendar(
@@ -127,14 +127,14 @@ def meeting_ics(request, collaboration, meeting_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.PLAN)
 def meeting_create(request, collaboration):
     return _meeting_form(request, collaboration, Meeting(collaboration=collaboration))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.PLAN)
 def meeting_edit(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     if meeting.minutes_locked_at:
@@ -181,7 +181,7 @@ def _meeting_form(request, collaboration, meeting):
 def _detail_context(request, collaboration, meeting, **extra):
     member_ids = set(Membership.objects.filter(collaboration=collaboration).values_list("user_id", flat=True))
     approval = rules.approval_state(meeting, member_ids)
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.WRITE_MINUTES, collaboration)
     mine = next((p for p in rules.approvers(meeting, member_ids) if p.user_id == request.user.pk), None)
     context = {
         "collaboration": collaboration,
@@ -190,7 +190,9 @@ def _detail_context(request, collaboration, meeting, **extra):
         "approval": approval,
         "me": mine,
         "i_approved": mine is not None and mine in approval.approved,
-        "can_approve": mine is not None and approval.can_approve and not collaboration.archived,
+        "can_approve": mine is not None
+        and approval.can_approve
+        and policy.user_has_permission(request.user, perms.APPROVE_MINUTES, collaboration),
         "can_edit": can_edit,
         "can_write": can_edit and not approval.locked,
         "minutes_text": meeting.minutes,
@@ -210,7 +212,7 @@ def _respond(request, context, part, status=200):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def meeting_detail(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     return render(request, "projects/meetings/meeting_detail.html", _detail_context(request, collaboration, meeting))
@@ -218,7 +220,7 @@ def meeting_detail(request, collaboration, meeting_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.WRITE_MINUTES)
 def meeting_minutes(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     form = MinutesForm(request.POST)
@@ -243,7 +245,7 @@ def meeting_minutes(request, collaboration, meeting_pk):
     if result.conflict:
         # Their text is shown; the person's own stays in the field, based on the version they
         # have now seen: saving again keeps theirs (an explicit choice).
-        context = _detail_context(request, collaboration, meeting, minutes_text=result.mine, conflict=meeting)
+        context = _detail_context(request, collaboration, meeting, minutes_text=result.mine, conflict=result)
         return _respond(request, context, "minutes", status=409)
     notice = _("Protokollet är sparat.") if result.saved else _("Inget var ändrat.")
     if result.withdrawn:
@@ -258,12 +260,10 @@ def meeting_minutes(request, collaboration, meeting_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.APPROVE_MINUTES)
 def meeting_approve(request, collaboration, meeting_pk):
     """A participant approves the minutes (justerar). Participants approve whatever their role:
     confirming what was said is theirs to do; an archived collaboration changes nothing."""
-    if collaboration.archived:
-        raise PermissionDenied
     meeting = _meeting(collaboration, meeting_pk)
     form = ApproveForm(request.POST)
     error, notice = None, None
@@ -293,7 +293,7 @@ def meeting_approve(request, collaboration, meeting_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.WRITE_MINUTES)
 def meeting_decision_add(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     form = DecisionForm(request.POST, delegated=False, meeting=meeting)
@@ -321,7 +321,7 @@ def meeting_decision_add(request, collaboration, meeting_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def meeting_pdf(request, collaboration, meeting_pk):
     """The meeting's protocol as a PDF: agenda, participants, decisions, minutes and whether it is
     approved by everyone."""
@@ -355,7 +355,7 @@ def render_meeting_html(collaboration, meeting, static_base=pdf.STATIC_BASE):
 def _decisions_context(request, collaboration, form=None, **extra):
     kind = request.GET.get("typ", "")
     kind = kind if kind in DECISION_KINDS else ""
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.RECORD_DECISION, collaboration)
     if form is None and can_edit:
         form = DecisionForm(delegated=True)
     return {
@@ -370,7 +370,7 @@ def _decisions_context(request, collaboration, form=None, **extra):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def decisions(request, collaboration):
     context = _decisions_context(request, collaboration)
     if request.htmx and request.htmx.target == "decision-list":
@@ -380,7 +380,7 @@ def decisions(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.RECORD_DECISION)
 def decision_add(request, collaboration):
     """A decision by delegation between meetings ("beslut med kort varsel")."""
     form = DecisionForm(request.POST, delegated=True)

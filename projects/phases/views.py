@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.common.forms import form_errors
 from projects.core.models import Phase
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.phases import permissions as perms
 from projects.phases import services as rules
 from projects.phases.forms import MapForm, PhaseChangeForm
 
@@ -19,8 +20,8 @@ from projects.phases.forms import MapForm, PhaseChangeForm
 def _page_context(request, collaboration, map_form=None):
     levels = rules.levels()
     rows = rules.map_rows(collaboration)
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.CHANGE_PHASE, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.EDIT_MAP, collaboration)
     current = collaboration.phase
     return {
         "collaboration": collaboration,
@@ -40,13 +41,13 @@ def _page_context(request, collaboration, map_form=None):
         "picture": rules.map_picture(rows, current_phase=current, all_levels=levels),
         "map_form": map_form or (MapForm(initial=MapForm.initial_from(rows), levels=levels) if can_edit else None),
         "periods": rules.period_links(collaboration),
-        "can_start_period": can_manage and rules.can_start_period(collaboration) is None,
+        "can_start_period": policy.user_has_permission(request.user, perms.START_PERIOD, collaboration, collaboration),
     }
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def phases(request, collaboration):
     return render(request, "projects/phases/phases.html", _page_context(request, collaboration))
 
@@ -100,21 +101,21 @@ def _change(request, collaboration, *, back):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.CHANGE_PHASE)
 def phase_advance(request, collaboration):
     return _change(request, collaboration, back=False)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.CHANGE_PHASE)
 def phase_back(request, collaboration):
     return _change(request, collaboration, back=True)
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_MAP)
 def map_save(request, collaboration):
     form = MapForm(request.POST, levels=rules.levels())
     status_message, ok = "", False
@@ -148,7 +149,7 @@ def map_save(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE, allow_archived=True)
+@collaboration_required(perms.START_PERIOD)
 def period_start(request, collaboration):
     """A coordinator of an archived period (a stale page, a second click) gets the reason, not a 403."""
     reason = rules.can_start_period(collaboration)

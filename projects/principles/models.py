@@ -3,20 +3,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.versioned import VersionedText
 from projects.core.models import Collaboration, Party
 
 
-class PrincipleCommitment(models.Model):
-    """How the collaboration will uphold one of the six principles, in its own words."""
+class PrincipleCommitment(VersionedText):
+    """How the collaboration will uphold one of the six principles, in its own words: versioned text
+    (projects.common.versioned)."""
 
     MAX_LENGTH = 5_000
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="principle_commitments")
     principle = models.ForeignKey("guides.Principle", on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("så upprätthåller vi principen"), max_length=MAX_LENGTH, blank=True)
-    version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

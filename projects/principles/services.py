@@ -1,8 +1,9 @@
 """The six principles as a collaboration formulates them, concerns ("det gnisslar") and the
 principles lens on the agreement. Views validate; these functions apply, each write with its event.
 
-* A formulation (PrincipleCommitment) is saved with optimistic versioning, as checklist answers are:
-  a save based on an older version changes nothing and reports a conflict; the same text is a no-op.
+* A formulation (PrincipleCommitment) is versioned text, saved as checklist answers are
+  (projects.common.versioned): a save based on an older version changes nothing and reports a
+  conflict; the same text is a no-op.
 * A concern (PrincipleConcern) is raised by any member and stays open until a coordinator resolves
   it with a note; resolved concerns stay as history.
 * The lens: each agreement section is tagged with the principles it serves (while the agreement is a
@@ -11,13 +12,14 @@ principles lens on the agreement. Views validate; these functions apply, each wr
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guides.models import Principle, PrincipleText
 from projects.agreements.models import Agreement, AgreementSection
+from projects.common import versioned
 from projects.core.models import Event
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
 
@@ -137,43 +139,19 @@ def formulations(collaboration, principle_ids):
 # Writing the formulation ------------------------------------------------------------------------
 
 
-@dataclass
-class SaveResult:
-    commitment: PrincipleCommitment
-    saved: bool
-    conflict: bool = False
-    mine: str = ""
-
-
+@transaction.atomic
 def save_commitment(*, collaboration, principle, user, text, base_version):
-    """Save the formulation if it is still at ``base_version``. The same text as stored is a no-op
-    (no event, no new version), whatever the version; a different text based on an older version
-    is a conflict and changes nothing (``mine`` carries the text back to the person)."""
+    """Save the formulation if it is still at ``base_version`` (projects.common.versioned). The same
+    text as stored is a no-op (no event, no new version), whatever the version; an empty text is
+    no row."""
     lookup = {"collaboration": collaboration, "principle": principle}
-    with transaction.atomic():
-        current = PrincipleCommitment.objects.select_for_update().filter(**lookup).first()
-        if current is None:
-            if text == "":
-                return SaveResult(PrincipleCommitment(**lookup), saved=False)
-            try:
-                with transaction.atomic():
-                    current = PrincipleCommitment.objects.create(**lookup)
-            except IntegrityError:  # created meanwhile by someone else: lock theirs
-                current = PrincipleCommitment.objects.select_for_update().get(**lookup)
-        if current.text == text:
-            return SaveResult(current, saved=False)
-        if current.version != base_version:
-            return SaveResult(current, saved=False, conflict=True, mine=text)
-        now = timezone.now()
-        # The row is locked, so the version cannot have moved since the check above.
-        PrincipleCommitment.objects.filter(pk=current.pk).update(
-            text=text, version=F("version") + 1, updated_by=user, updated_at=now
-        )
-        current.text, current.version, current.updated_by, current.updated_at = text, current.version + 1, user, now
+    current = versioned.lock(PrincipleCommitment.objects, create=text != "", **lookup) or PrincipleCommitment(**lookup)
+    result = versioned.save(current, user=user, text=text, base_version=base_version)
+    if result.saved:
         Event.record(
             collaboration, user, Event.Kind.PRINCIPLE_CHANGED, principle.name, _short(text) or _("texten togs bort")
         )
-        return SaveResult(current, saved=True)
+    return result
 
 
 # Concerns ("det gnisslar") ----------------------------------------------------------------------

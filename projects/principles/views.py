@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.agreements import services as agreements
+from projects.agreements import permissions as agreement_perms
 from projects.agreements.models import AgreementSection
+from projects.common import versioned
 from projects.common.forms import form_errors
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.principles import permissions as perms
 from projects.principles import services as rules
 from projects.principles.forms import CommitmentForm, ConcernForm, ResolveForm, SectionPrinciplesForm
 from projects.principles.models import PrincipleConcern
@@ -35,18 +37,13 @@ def _page_url(collaboration, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _can(request, collaboration, action):
-    return policy.user_has_permission(request.user, action, collaboration)
-
-
-def _can_raise(collaboration):
-    """Any member raises a concern, readers too; an archived collaboration is read only."""
-    return not collaboration.archived
+def _can(request, collaboration, perm):
+    return policy.user_has_permission(request.user, perm, collaboration)
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def principles(request, collaboration):
     return _render_page(request, collaboration)
 
@@ -64,9 +61,9 @@ def _render_page(request, collaboration, *, pending=None, resolve_forms=None, st
     context = {
         "collaboration": collaboration,
         "rows": principle_rows,
-        "can_edit": _can(request, collaboration, Action.EDIT),
-        "can_manage": _can(request, collaboration, Action.MANAGE),
-        "can_raise": _can_raise(collaboration),
+        "can_edit": _can(request, collaboration, perms.FORMULATE),
+        "can_manage": _can(request, collaboration, perms.RESOLVE_CONCERN),
+        "can_raise": _can(request, collaboration, perms.RAISE_CONCERN),
         "open_concerns": sorted(
             (c for row in principle_rows for c in row.open_concerns), key=lambda c: c.created_at, reverse=True
         ),
@@ -81,7 +78,7 @@ def _render_page(request, collaboration, *, pending=None, resolve_forms=None, st
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.FORMULATE)
 def principle_save(request, collaboration, slug):
     principle = _principle(slug)
     form = CommitmentForm(request.POST, prefix=principle.slug)
@@ -102,7 +99,7 @@ def principle_save(request, collaboration, slug):
             # The whole page again, the person's text in its field.
             entry = {"text": posted_text, "version": _posted_version(request, principle), "error": error}
             if result and result.conflict:
-                entry |= {"theirs": result.commitment, "version": result.commitment.version}
+                entry |= {"theirs": result, "version": result.version}
             status = 400 if error else 409
             return _render_page(request, collaboration, pending={principle.slug: entry}, status=status)
         if result.saved:
@@ -111,27 +108,15 @@ def principle_save(request, collaboration, slug):
             messages.info(request, _("%(name)s: inget var ändrat.") % {"name": principle.name})
         return redirect(_page_url(collaboration, f"princip-{principle.slug}"))
     # HTMX: the status under the field (an error or a conflict keeps the text in the field).
-    if result is not None and result.commitment.pk is not None:
-        row = rules.PrincipleRow(principle, result.commitment)
+    if result is not None and result.obj.pk is not None:
+        row = rules.PrincipleRow(principle, result.obj)
     else:
         row = rules.row(collaboration, principle)
     if error or result.conflict:  # the field still holds the person's text, based on what they had
         row.pending = {"version": _posted_version(request, principle)}
-    response = render(
-        request,
-        "projects/principles/principles.html#commitment-meta",
-        {
-            "collaboration": collaboration,
-            "row": row,
-            "error": error,
-            "saved_now": bool(result and not result.conflict),
-            "conflict": bool(result and result.conflict),
-        },
-    )
-    response["X-Answer-State"] = (
-        "invalid" if error else "conflict" if result.conflict else "saved" if result.saved else "unchanged"
-    )
-    return response
+    context = {"collaboration": collaboration, "row": row, "error": error, "result": result}
+    response = render(request, "projects/principles/principles.html#commitment-meta", context)
+    return versioned.with_state(response, result, error)
 
 
 def _posted_version(request, principle):
@@ -144,12 +129,12 @@ def _posted_version(request, principle):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def concern_raise(request, collaboration, slug):
     """Any member (readers too) raises a concern on a principle. GET: the form on its own page
     (linked from the stepper)."""
     principle = _principle(slug)
-    if not _can_raise(collaboration):
+    if not _can(request, collaboration, perms.RAISE_CONCERN):
         raise PermissionDenied
     form = ConcernForm(request.POST or None, auto_id=f"c-{principle.slug}-%s")
     if request.method == "GET":
@@ -196,8 +181,8 @@ def _render_concerns(request, collaboration, principle, message, *, concern_form
         {
             "collaboration": collaboration,
             "row": row,
-            "can_manage": _can(request, collaboration, Action.MANAGE),
-            "can_raise": _can_raise(collaboration),
+            "can_manage": _can(request, collaboration, perms.RESOLVE_CONCERN),
+            "can_raise": _can(request, collaboration, perms.RAISE_CONCERN),
             "status_message": message,
             "status_error": error,
             "open_concerns": rules.open_concerns(collaboration),
@@ -213,7 +198,7 @@ def _concern(collaboration, concern_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.RESOLVE_CONCERN)
 def concern_resolve(request, collaboration, concern_pk):
     concern = _concern(collaboration, concern_pk)
     principle = concern.principle
@@ -244,12 +229,12 @@ def concern_resolve(request, collaboration, concern_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(agreement_perms.WRITE_SECTION)
 def principle_section_tags(request, collaboration, section_pk):
     section = get_object_or_404(
         AgreementSection.objects.select_related("agreement"), pk=section_pk, agreement__collaboration=collaboration
     )
-    if not agreements.can_write(section.agreement, request.membership):
+    if not policy.user_has_permission(request.user, agreement_perms.WRITE_SECTION, collaboration, section.agreement):
         raise PermissionDenied
     form = SectionPrinciplesForm(request.POST)
     message, error = None, False

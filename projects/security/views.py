@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.core.models import Membership
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.security import permissions as perms
 from projects.security import services as security
 from projects.security.forms import RequireMFAForm
 
@@ -38,9 +39,9 @@ def _confirm_url(next_path):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def security_page(request, collaboration):
-    can_manage = policy.user_has_permission(request.user, Action.MANAGE, collaboration)
+    can_manage = policy.user_has_permission(request.user, perms.REQUIRE_MFA, collaboration)
     context = {
         "collaboration": collaboration,
         "can_manage": can_manage,
@@ -56,7 +57,7 @@ def security_page(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.REQUIRE_MFA)
 def security_require(request, collaboration):
     """A confirmation page that lists who does not use two-factor login yet; its POST switches on."""
     form = RequireMFAForm(request.POST if request.method == "POST" else None)
@@ -81,7 +82,7 @@ def security_require(request, collaboration):
 
 @login_required
 @require_POST
-@collaboration_required(Action.MANAGE)
+@collaboration_required(perms.REQUIRE_MFA)
 def security_release(request, collaboration):
     if security.release(collaboration, user=request.user):
         messages.success(request, _("Tvåstegsinloggning krävs inte längre för den här samverkan."))

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guides.models import ReferenceEntry, ReferenceList
 from projects.common import csv_export
 from projects.common.forms import form_errors
-from projects.core.permissions import Action, collaboration_required, policy
+from projects.core.permissions import collaboration_required, policy
+from projects.stakeholders import permissions as perms
 from projects.stakeholders import services as rules
 from projects.stakeholders.forms import RiskForm, StakeholderForm, StakeholderMoveForm
 from projects.stakeholders.models import Risk, Stakeholder
@@ -26,7 +27,7 @@ def _stakeholder(collaboration, stakeholder_pk):
 
 def _stakeholder_context(request, collaboration, **extra):
     stakeholders = rules.stakeholder_list(collaboration)
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.EDIT_STAKEHOLDERS, collaboration)
     context = {
         "collaboration": collaboration,
         "stakeholders": stakeholders,
@@ -50,14 +51,14 @@ def _stakeholder_page(request, collaboration, **extra):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def stakeholders(request, collaboration):
     return _stakeholder_page(request, collaboration)
 
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_STAKEHOLDERS)
 def stakeholder_add(request, collaboration):
     form = StakeholderForm(request.POST)
     if form.is_valid():
@@ -82,7 +83,7 @@ def stakeholder_add(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_STAKEHOLDERS)
 def stakeholder_edit(request, collaboration, stakeholder_pk):
     stakeholder = _stakeholder(collaboration, stakeholder_pk)
     form = StakeholderForm(request.POST or None, instance=stakeholder)
@@ -100,7 +101,7 @@ def stakeholder_edit(request, collaboration, stakeholder_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_STAKEHOLDERS)
 def stakeholder_move(request, collaboration, stakeholder_pk):
     stakeholder = _stakeholder(collaboration, stakeholder_pk)
     form = StakeholderMoveForm(request.POST)
@@ -130,7 +131,7 @@ def stakeholder_move(request, collaboration, stakeholder_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_STAKEHOLDERS)
 def stakeholder_delete(request, collaboration, stakeholder_pk):
     """GET asks for confirmation; POST deletes."""
     stakeholder = _stakeholder(collaboration, stakeholder_pk)
@@ -147,7 +148,7 @@ def stakeholder_delete(request, collaboration, stakeholder_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def stakeholder_csv(request, collaboration):
     return csv_export.response(
         rules.csv_filename("intressenter", collaboration), *rules.stakeholders_csv(collaboration)
@@ -164,7 +165,7 @@ def _risk(collaboration, risk_pk):
 
 def _risk_context(request, collaboration, **extra):
     risks = rules.risk_list(collaboration)
-    can_edit = policy.user_has_permission(request.user, Action.EDIT, collaboration)
+    can_edit = policy.user_has_permission(request.user, perms.EDIT_RISKS, collaboration)
     context = {
         "collaboration": collaboration,
         "risks": risks,
@@ -184,7 +185,7 @@ def _risk_guide():
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def risks(request, collaboration):
     return render(
         request, "projects/stakeholders/risks.html", _risk_context(request, collaboration, guide=_risk_guide())
@@ -211,7 +212,7 @@ def _risk_refused(request, collaboration, form, editing=None):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_RISKS)
 def risk_add(request, collaboration):
     form = RiskForm(request.POST, collaboration=collaboration)
     if not form.is_valid():
@@ -227,7 +228,7 @@ def risk_add(request, collaboration):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_RISKS)
 def risk_edit(request, collaboration, risk_pk):
     risk = _risk(collaboration, risk_pk)
     if request.method == "GET":
@@ -253,7 +254,7 @@ def risk_edit(request, collaboration, risk_pk):
 
 @login_required
 @require_POST
-@collaboration_required(Action.EDIT)
+@collaboration_required(perms.EDIT_RISKS)
 def risk_close(request, collaboration, risk_pk):
     risk = _risk(collaboration, risk_pk)
     if rules.close_risk(risk, user=request.user):
@@ -265,6 +266,6 @@ def risk_close(request, collaboration, risk_pk):
 
 @login_required
 @require_GET
-@collaboration_required(Action.VIEW)
+@collaboration_required(perms.VIEW)
 def risk_csv(request, collaboration):
     return csv_export.response(rules.csv_filename("risker", collaboration), *rules.risks_csv(collaboration))

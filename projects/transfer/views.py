@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from projects.core.permissions import Action, collaboration_required
+from projects.core.permissions import collaboration_required
 from projects.transfer import services as transfer
 from projects.transfer.forms import ImportForm
+from projects.transfer.permissions import EXPORT
 
 
 @login_required
 @require_GET
-@collaboration_required(Action.MANAGE, allow_archived=True)
+@collaboration_required(EXPORT)
 def collaboration_export(request, collaboration):
     """The whole collaboration as JSON. It names the people and their e-mail addresses: for
     coordinators only (also of an archived period: exporting changes nothing)."""
