@@ -21,7 +21,7 @@ no ``OIDC_SERVER_URL``), so both URLs are 404 for everyone; tests/accounts/test_
 provider end to end.
 """
 
-from tests.matrix import ADMIN_LOGIN, LOGIN, OK, PUBLIC, ROLES, Case, everyone, parameters, url_patterns
+from tests.matrix import ADMIN_LOGIN, LOGIN, OK, PUBLIC, ROLES, THIRD_PARTY, Case, everyone, parameters, url_patterns
 
 NEW_PASSWORD = "ett-helt-nytt-losenord-2026"
 
@@ -264,3 +264,5 @@ def admin_cases():
 
 
 CASES = ALLAUTH | DJANGO | admin_cases()
+for _case in CASES.values():
+    _case.perm = THIRD_PARTY  # the libraries' own rules (the comments above say which)

@@ -19,10 +19,10 @@ FAST_AND_SWEDISH = {
 def django_db_setup(django_db_setup, django_db_blocker):
     """The guide content, loaded once into the test database: every test that uses the database
     sees it (pytest-django runs transactional tests, which flush it, after the others)."""
-    from guides.loader import load
+    from tests.guide_content import load_guides
 
     with django_db_blocker.unblock():
-        load()
+        load_guides()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,15 @@ ROLES = ["anonymous", "outsider", "reader", "editor", "coordinator"]
 # exact status code.
 OK, LOGIN, ADMIN_LOGIN = "ok", "login", "admin_login"
 
+# What a case's ``perm`` names: a permission of the collaboration policy (``registry`` in
+# projects/core/permissions.py, e.g. "goals.delete_measurement"), one of the organisations policy
+# ("organisations.<Perm>", projects/organisations/permissions.py), or one of these:
+PUBLIC_PAGE = "public"  # open to everyone, logged in or not
+LOGGED_IN = "logged_in"  # everyone logged in (each for their own account)
+TOKEN = "token"  # the link is the credential (an invitation, the calendar feed)
+THIRD_PARTY = "third_party"  # a library's own rule (allauth, the admin, the language switch)
+NOT_A_PERMISSION = {PUBLIC_PAGE, LOGGED_IN, TOKEN, THIRD_PARTY}
+
 # Kept for modules that still import it: the matrix no longer skips these, every URL has a case
 # (tests/cases_third_party.py holds the libraries' URLs).
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "set_language", "socialaccount_", "mfa_", "usersessions_")
@@ -34,6 +43,12 @@ class Case:
     # roles whose expected outcome is OK.
     effect: callable = None
     changes: frozenset = None
+    # The permission the case exercises (see ``perm`` above). For a permission of the collaboration
+    # policy, reader, editor and coordinator must get what its role level says (OK or 403), the outsider
+    # 404 and anonymous the login page; ``role_check=False`` for a case whose outcome depends on more
+    # (said in its comment).
+    perm: str = None
+    role_check: bool = True
 
     def should_change(self, role):
         if self.changes is not None:

@@ -3,7 +3,10 @@
 * views never write: a views module calls no ``save``/``delete``/``create``/``update``/``set`` …;
   the writes are in services (``actions.py``, ``<feature>.py``, ``organisations/services.py``);
 * no role is compared outside the permission policies (``permissions.py`` of the app and of a
-  feature): the rest of the code asks the policy.
+  feature): the rest of the code asks the policy for a named permission. Also outside them: no
+  ``policy.role_allows(role, …)`` (the role table, asked with a raw role), no ``Action.…`` (the role
+  levels the named permissions are built on), and no role spelled out in a query
+  (``role__in=["editor", …]``: ``policy.roles_for(perm)`` says which roles have a permission).
 
 ``KNOWN`` lists what is left from before these rules (nothing, since issue 14's first steps). The test
 fails on a new finding, and on a listed one that is gone (so the list only shrinks).
@@ -65,6 +68,22 @@ def _role_comparisons(tree):
                 yield "role"
 
 
+ROLE_VALUES = {"reader", "editor", "coordinator"}
+
+
+def _policy_bypasses(tree):
+    """Asking the role table or the role levels directly instead of a named permission."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "role_allows":
+            yield "role_allows"
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Action":
+            yield "Action"
+        elif isinstance(node, ast.keyword) and node.arg and node.arg.removesuffix("__in").split("__")[-1] == "role":
+            values = node.value.elts if isinstance(node.value, ast.List | ast.Tuple | ast.Set) else [node.value]
+            if any(isinstance(value, ast.Constant) and value.value in ROLE_VALUES for value in values):
+                yield "role in a query"
+
+
 def _findings():
     found = {}
     for name, tree in _modules():
@@ -74,7 +93,7 @@ def _findings():
                 key = ("writes", name, method)
                 found[key] = found.get(key, 0) + 1
         if "permissions" not in Path(name).name:
-            for what in _role_comparisons(tree):
+            for what in [*_role_comparisons(tree), *_policy_bypasses(tree)]:
                 key = ("roles", name, what)
                 found[key] = found.get(key, 0) + 1
     return found
@@ -94,3 +113,14 @@ def test_the_check_sees_a_write_and_a_role_comparison():
     tree = ast.parse("def view(request):\n    x.save()\n    if membership.role == 'reader':\n        pass\n")
     assert list(_writes(tree)) == ["save"]
     assert list(_role_comparisons(tree)) == ["role"]
+
+
+def test_the_check_sees_the_policy_bypassed():
+    tree = ast.parse(
+        "def view(request, membership):\n"
+        "    policy.role_allows(membership.role, Action.EDIT)\n"
+        "    Membership.objects.filter(role__in=['editor', 'coordinator'])\n"
+        "    Membership.objects.filter(party__memberships__role='reader')\n"
+        "    policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration)\n"
+    )
+    assert sorted(_policy_bypasses(tree)) == ["Action", "role in a query", "role in a query", "role_allows"]

@@ -20,6 +20,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 from samverkan import deployment_checks as dc
+from tests.factories import DBTaskResultFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "Vh3kP9-qLm2xZr8tY6wB4nC1dF7gJ0sAeUiOoK5" + "hT2rE9wQ1zX8cV"
@@ -396,15 +397,11 @@ def test_guide_content_missing(static_root):
 
 
 def _task(status, finished_minutes_ago=None, enqueued_minutes_ago=0):
-    from django_tasks_db.models import DBTaskResult, get_date_max
+    from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    task = DBTaskResult.objects.create(
+    task = DBTaskResultFactory(  # the PDF task, ready to run
         status=status,
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path="projects.agreements.services.tasks.render_agreement_pdf",
-        backend_name="default",
-        run_after=get_date_max(),
         finished_at=None if finished_minutes_ago is None else now - timedelta(minutes=finished_minutes_ago),
     )
     DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=now - timedelta(minutes=enqueued_minutes_ago))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan import health
-from tests.factories import make_user
+from tests.factories import DBTaskResultFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +111,7 @@ def test_full_with_an_empty_queue_is_ok(client):
 def _ready_task(enqueued_minutes_ago, run_after=None):
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    task = DBTaskResult.objects.create(
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path="projects.agreements.services.tasks.render_agreement_pdf",
-        backend_name="default",
-        run_after=run_after or get_date_max(),
-    )
+    task = DBTaskResultFactory(run_after=run_after or get_date_max())  # the PDF task, ready to run
     DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - timedelta(minutes=enqueued_minutes_ago))
     return task
 

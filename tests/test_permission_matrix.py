@@ -4,8 +4,12 @@ The matrix is checked against the URLconf: a URL without a case (or an entry in 
 reason) fails ``test_every_url_is_in_the_matrix``, so a new view cannot ship without its permission test.
 That includes the libraries' URLs (allauth, the admin, the language switch: tests/cases_third_party.py).
 
-The cases: ``CORE`` below, and ``CASES`` of every ``tests/<feature>/cases.py``, merged automatically (a URL
-with cases in two modules fails ``test_no_url_has_two_cases``).
+The cases: ``CASES`` of every ``tests/<feature>/cases.py`` (and ``tests/cases_*.py`` for the libraries' and
+the site's own URLs), merged automatically (a URL with cases in two modules fails ``test_no_url_has_two_cases``).
+Each case names the permission it exercises (``Case.perm``): one of the collaboration policy's named
+permissions (projects/core/permissions.py ``registry``), of the organisations policy, or a marker for
+what needs none (public, logged in, a link that is the credential, a library's own rule); for a
+collaboration permission the case's outcomes agree with the permission's role level.
 
 Speed: the context (a collaboration with its people, checklists, answers, an agreement with revisions
 …) is built once per module inside a transaction (``matrix_world`` in tests/conftest.py); each URL's
@@ -29,15 +33,10 @@ from projects.core.models import Invitation, Role, Sector
 from tests.factories import make_organisation, make_user
 from tests.matrix import (
     ADMIN_LOGIN,
-    EDIT,
     LOGIN,
-    MANAGE,
-    MEMBERS_VIEW,
+    NOT_A_PERMISSION,
     OK,
     ROLES,
-    Case,
-    everyone,
-    pk,
     url_for,
     url_patterns,
 )
@@ -45,355 +44,10 @@ from tests.matrix import (
 pytestmark = pytest.mark.django_db
 
 
-def cs_kwargs(ctx):
-    return pk(ctx) | {"cs_pk": ctx["cs"].pk}
-
-
-def item_kwargs(ctx):
-    return cs_kwargs(ctx) | {"item_pk": ctx["item"].pk}
-
-
-def answer_data(ctx):
-    key = f"{ctx['item'].pk}-j"
-    return {f"{key}-text": "Ny text", f"{key}-version": 2, f"{key}-status": "discussed"}
-
-
-def _section_not_taken(ctx):
-    from projects.checklists.services import sections_with_questions
-
-    taken = ctx["collaboration"].checklist_sections.values_list("section_id")
-    return sections_with_questions().exclude(pk__in=taken).first().pk
-
-
-# -- effects: what each POST changes when it is allowed (tests/matrix.py ``Case.effect``) ---------------
-
-
-def _parties(ctx):
-    from projects.core.models import Party
-
-    return list(
-        Party.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("organisation_id", "status")
-    )
-
-
-def _memberships(ctx):
-    from projects.core.models import Membership
-
-    return list(
-        Membership.objects.filter(collaboration=ctx["collaboration"])
-        .order_by("pk")
-        .values_list("pk", "user_id", "role")
-    )
-
-
-def _invitation_state(ctx):
-    return list(Invitation.objects.filter(pk=ctx["invitation"].pk).values_list("token_hash", "revoked_at"))
-
-
-def _agreements(ctx):
-    from projects.agreements.models import Agreement
-
-    return list(
-        Agreement.objects.filter(collaboration=ctx["collaboration"]).order_by("pk").values_list("pk", "period", "state")
-    )
-
-
-def _no_agreement_yet(ctx):
-    """Starting an agreement needs a collaboration without one (the context has one: remove it)."""
-    from projects.agreements.models import Agreement
-
-    Agreement.objects.filter(collaboration=ctx["collaboration"]).delete()
-    return pk(ctx)
-
-
-def _agreement_section(ctx):
-    from projects.agreements.models import AgreementSection
-
-    return list(
-        AgreementSection.objects.filter(pk=ctx["agreement_section"].pk).values_list("text", "version", "omitted_reason")
-    )
-
-
-def _agreement_sections(ctx):
-    return list(ctx["agreement"].sections.order_by("order", "pk").values_list("pk", "title"))
-
-
-def _agreement_state(ctx):
-    from projects.agreements.models import Agreement, AgreementVersion
-
-    state = Agreement.objects.filter(pk=ctx["agreement"].pk).values_list("state", flat=True)
-    versions = AgreementVersion.objects.filter(agreement=ctx["agreement"]).order_by("number")
-    return list(state), list(versions.values_list("number", "status"))
-
-
-def _complete_agreement(ctx):
-    """Freezing needs every required section written or its omission explained."""
-    from projects.agreements.models import AgreementSection
-
-    AgreementSection.objects.filter(agreement=ctx["agreement"], required=True, text="", omitted_reason="").update(
-        omitted_reason="Inte aktuellt i den här samverkan."
-    )
-    return pk(ctx)
-
-
-def _frozen_agreement(ctx):
-    """A version for decision: deciding needs one."""
-    from projects.agreements import services as agreements
-
-    _complete_agreement(ctx)
-    agreements.freeze(ctx["agreement"], user=ctx["users"]["coordinator"])
-    return pk(ctx)
-
-
-def _decisions(ctx):
-    from projects.agreements.models import Decision
-
-    decisions = Decision.objects.filter(version__agreement=ctx["agreement"]).order_by("pk")
-    return list(decisions.values_list("version__number", "party_id", "approved", "reference"))
-
-
-def _party_records(ctx):
-    return list(ctx["agreement"].party_records.order_by("party_id").values_list("party_id", "record_number"))
-
-
-def _writers(ctx):
-    return sorted(ctx["agreement"].writers.values_list("pk", flat=True))
-
-
-def _checklist_sections(ctx):
-    from projects.checklists.models import ChecklistSection
-
-    rows = ChecklistSection.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
-    return list(rows.values_list("section_id", "active", "answer_mode"))
-
-
-def _joint_answer(ctx):
-    from projects.checklists.models import Answer
-
-    answer = Answer.objects.filter(collaboration=ctx["collaboration"], item=ctx["item"], party=None)
-    return list(answer.values_list("text", "version", "status"))
-
-
-def _confirmations(ctx):
-    from projects.checklists.models import Confirmation
-
-    rows = Confirmation.objects.filter(answer__collaboration=ctx["collaboration"], answer__item=ctx["item"])
-    return list(rows.order_by("party_id").values_list("party_id", "version"))
-
-
-CORE = {
-    "projects:dashboard": Case(expect=everyone(OK)),
-    "projects:collaboration_create": Case(expect=everyone(OK)),
-    "projects:overview": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:collaboration_edit": Case(kwargs=pk, expect=MANAGE),
-    "projects:events": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:parties": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage (the coordinator names Trossamfundet Hopp: a pending party, as it does not act for it).
-    "projects:party_add": Case(
-        kwargs=pk,
-        method="post",
-        data=lambda ctx: {"organisation": ctx["spare_org"].pk},
-        expect=MANAGE,
-        effect=_parties,
-    ),
-    "projects:party_edit": Case(kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["civil_party"].pk}, expect=MANAGE),
-    # permission: manage.
-    "projects:party_remove": Case(
-        kwargs=lambda ctx: pk(ctx) | {"party_pk": ctx["empty_party"].pk}, method="post", expect=MANAGE, effect=_parties
-    ),
-    "projects:people": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage.
-    "projects:member_role": Case(
-        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk},
-        method="post",
-        data=lambda ctx: {"role": Role.EDITOR},
-        expect=MANAGE,
-        effect=_memberships,
-    ),
-    # permission: manage.
-    "projects:member_remove": Case(
-        kwargs=lambda ctx: pk(ctx) | {"membership_pk": ctx["reader_membership"].pk},
-        method="post",
-        expect=MANAGE,
-        effect=_memberships,
-    ),
-    "projects:invitation_create": Case(kwargs=pk, expect=MANAGE),
-    # permission: manage (a new link: the stored hash changes).
-    "projects:invitation_resend": Case(
-        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk},
-        method="post",
-        expect=MANAGE,
-        effect=_invitation_state,
-    ),
-    # permission: manage.
-    "projects:invitation_revoke": Case(
-        kwargs=lambda ctx: pk(ctx) | {"invitation_pk": ctx["invitation"].pk},
-        method="post",
-        expect=MANAGE,
-        effect=_invitation_state,
-    ),
-    # The link is the credential: anyone holding it sees it; a logged-in account that is not the
-    # invited address gets a page saying so (403).
-    "projects:invitation_accept": Case(
-        kwargs=lambda ctx: {"token": ctx["token"]},
-        expect={"anonymous": OK, "outsider": 403, "reader": 403, "editor": 403, "coordinator": 403},
-    ),
-    # The organisation pages: tests/organisations/cases.py.
-    "accounts:profile": Case(expect=everyone(OK)),
-    # The agreement: members read and download, writers write, coordinators start and freeze it,
-    # every party's writers record its decision and record number.
-    "projects:agreement": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage (on a collaboration without an agreement: with one, starting is only a message).
-    "projects:agreement_start": Case(
-        kwargs=_no_agreement_yet, method="post", data=lambda ctx: {"form": ""}, expect=MANAGE, effect=_agreements
-    ),
-    # permission: edit, and agreements.can_write (no writing group chosen: every editor writes).
-    "projects:agreement_section_save": Case(
-        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
-        method="post",
-        data=lambda ctx: {f"s{ctx['agreement_section'].pk}-text": "Text", f"s{ctx['agreement_section'].pk}-version": 2},
-        expect=EDIT,
-        effect=_agreement_section,
-    ),
-    # permission: manage.
-    "projects:agreement_section_omit": Case(
-        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
-        method="post",
-        data=lambda ctx: {"omitted_reason": "Inget att skriva"},
-        expect=MANAGE,
-        effect=_agreement_section,
-    ),
-    # permission: manage (on an agreement whose required sections are written or explained).
-    "projects:agreement_freeze": Case(
-        kwargs=_complete_agreement,
-        method="post",
-        data=lambda ctx: {"agreement": ctx["agreement"].pk},
-        expect=MANAGE,
-        effect=_agreement_state,
-    ),
-    "projects:agreement_redraft": Case(kwargs=pk, expect=MANAGE),
-    # permission: edit (each writer records the decision of their own party, on a frozen version).
-    "projects:agreement_decide": Case(
-        kwargs=_frozen_agreement,
-        method="post",
-        data=lambda ctx: {"approved": "yes", "body": "Styrelsen", "decided_on": "2026-11-20", "reference": "§ 7"},
-        expect=EDIT,
-        effect=_decisions,
-    ),
-    # permission: edit (for their own party).
-    "projects:agreement_record": Case(
-        kwargs=pk,
-        method="post",
-        data=lambda ctx: {"record_number": "KS 2026/1"},
-        expect=EDIT,
-        effect=_party_records,
-    ),
-    "projects:agreement_pdf": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:agreement_print": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:agreement_export": Case(
-        kwargs=lambda ctx: pk(ctx) | {"export_pk": ctx["export"].pk}, expect=MEMBERS_VIEW
-    ),
-    "projects:agreement_compare": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage.
-    "projects:agreement_sections": Case(
-        kwargs=pk,
-        method="post",
-        data=lambda ctx: {"action": "add", "title": "Nytt"},
-        expect=MANAGE,
-        effect=_agreement_sections,
-    ),
-    # permission: manage (the editor is chosen as the writing group; an empty choice changed nothing).
-    "projects:agreement_writers": Case(
-        kwargs=pk,
-        method="post",
-        data=lambda ctx: {"writers": [ctx["users"]["editor"].memberships.get().pk]},
-        expect=MANAGE,
-        effect=_writers,
-    ),
-    "projects:agreement_section_comments": Case(
-        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
-    ),
-    "projects:agreement_section_history": Case(
-        kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk}, expect=MEMBERS_VIEW
-    ),
-    # permission: edit, and agreements.can_write.
-    "projects:agreement_section_restore": Case(
-        kwargs=lambda ctx: (
-            pk(ctx) | {"section_pk": ctx["agreement_section"].pk, "revision_pk": ctx["agreement_revision"].pk}
-        ),
-        method="post",
-        expect=EDIT,
-        effect=_agreement_section,
-    ),
-    # Checklists: members read, editors and coordinators write, coordinators choose the sections.
-    "projects:checklists": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage.
-    "projects:checklist_add": Case(
-        kwargs=pk,
-        method="post",
-        data=lambda ctx: {"section": _section_not_taken(ctx)},
-        expect=MANAGE,
-        effect=_checklist_sections,
-    ),
-    "projects:checklist_section": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
-    # permission: edit (can_edit_answer: the joint answers).
-    "projects:checklist_save": Case(
-        kwargs=cs_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT, effect=_joint_answer
-    ),
-    "projects:checklist_changes": Case(
-        kwargs=cs_kwargs, data=lambda ctx: {"since": "2000-01-01T00:00:00+00:00"}, expect=MEMBERS_VIEW
-    ),
-    "projects:checklist_print": Case(kwargs=cs_kwargs, expect=MEMBERS_VIEW),
-    # permission: manage.
-    "projects:checklist_remove": Case(kwargs=cs_kwargs, method="post", expect=MANAGE, effect=_checklist_sections),
-    # permission: manage.
-    "projects:checklist_mode": Case(
-        kwargs=cs_kwargs,
-        method="post",
-        data=lambda ctx: {"answer_mode": "per_party"},
-        expect=MANAGE,
-        effect=_checklist_sections,
-    ),
-    # A save posted without a session is kept for after the login: a redirect, like the others.
-    # permission: edit (can_edit_answer: the joint answer).
-    "projects:answer_save": Case(
-        kwargs=item_kwargs, method="post", data=lambda ctx: answer_data(ctx), expect=EDIT, effect=_joint_answer
-    ),
-    # permission: edit (each writer confirms for their own party).
-    "projects:answer_confirm": Case(
-        kwargs=item_kwargs, method="post", data=lambda ctx: {"version": 2}, expect=EDIT, effect=_confirmations
-    ),
-    "projects:answer_history": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
-    # permission: edit (can_edit_answer).
-    "projects:answer_restore": Case(
-        kwargs=lambda ctx: item_kwargs(ctx) | {"revision_pk": ctx["revision"].pk},
-        method="post",
-        expect=EDIT,
-        effect=_joint_answer,
-    ),
-    "projects:comments": Case(kwargs=item_kwargs, expect=MEMBERS_VIEW),
-    # The guide library is open to everyone logged in.
-    "guides:library": Case(expect=everyone(OK)),
-    "guides:guide": Case(kwargs=lambda ctx: {"guide_slug": "mucf"}, expect=everyone(OK)),
-    "guides:section": Case(
-        kwargs=lambda ctx: {"guide_slug": "mucf", "section_slug": "mucf-status"}, expect=everyone(OK)
-    ),
-    "guides:principles": Case(expect=everyone(OK)),
-    "guides:forms": Case(expect=everyone(OK)),
-    "guides:levels": Case(expect=everyone(OK)),
-    "guides:tools": Case(expect=everyone(OK)),
-    "guides:templates": Case(expect=everyone(OK)),
-    "guides:search": Case(data=lambda ctx: {"q": "mandat"}, expect=everyone(OK)),
-    "about": Case(expect=dict.fromkeys(ROLES, OK)),
-}
-
-
 def _merge_cases():
-    """CORE and the CASES of every tests/**/cases*.py (a feature's cases beside its tests, sorted by path),
-    with the URLs defined twice."""
-    merged = dict(CORE)
-    source = dict.fromkeys(CORE, "test_permission_matrix.CORE")
-    twice = []
+    """The CASES of every tests/**/cases*.py (a feature's cases beside its tests, sorted by path), with
+    the URLs defined twice."""
+    merged, source, twice = {}, {}, []
     root = Path(__file__).parent
     for path in sorted(root.glob("**/cases*.py")):
         stem = ".".join(path.relative_to(root).with_suffix("").parts)
@@ -454,7 +108,7 @@ def test_a_new_url_without_a_case_is_caught(settings):
     finally:
         del sys.modules[urlconf.__name__]
     assert problems == [
-        "URLs without a permission-matrix case (add one to a tests/<feature>/cases.py, or to EXEMPT with the reason): "
+        "URLs without a permission-matrix case (add a case in tests/<feature>/cases.py or EXEMPT it): "
         "['brand_new', 'ny-utan-namn/']"
     ]
 
@@ -467,6 +121,69 @@ def test_every_case_expects_something_of_every_role():
     incomplete = {name: sorted(set(ROLES) - case.expect.keys()) for name, case in MATRIX.items()}
     incomplete = {name: roles for name, roles in incomplete.items() if roles}
     assert not incomplete, f"Cases without an expectation for these roles: {incomplete}"
+
+
+# -- the permissions the cases exercise ------------------------------------------------------------------
+
+MEMBER_ROLES = ("reader", "editor", "coordinator")
+
+# Named permissions no URL's case exercises, with where they are asked (each URL has one case, and
+# these are asked inside a URL whose case exercises another, or only for what a page shows).
+ASKED_WITHOUT_A_CASE = {
+    "checklists.comment": "the POST of projects:comments (its case is the GET); tests/checklists",
+    "agreements.comment": "the POST of projects:agreement_section_comments (its case is the GET); tests/agreements",
+    "core.coordinate": "what the overview and the evaluation page show coordinators",
+}
+
+
+def _permission_problem(perm):
+    """None for a permission that exists (or a marker of what needs none), else what is wrong."""
+    from projects.core.permissions import registry
+    from projects.organisations.permissions import Perm
+
+    if not perm:
+        return "names no permission (Case.perm)"
+    feature, _dot, what = perm.partition(".")
+    if perm in NOT_A_PERMISSION or perm in registry or (feature == "organisations" and what in set(Perm)):
+        return None
+    return f"names {perm!r}, which is not a permission"
+
+
+def test_every_case_names_a_permission_that_exists():
+    problems = {name: problem for name, case in MATRIX.items() if (problem := _permission_problem(case.perm))}
+    assert not problems, f"Cases whose permission is missing or unknown: {problems}"
+
+
+def test_each_case_expects_what_its_permissions_role_level_says():
+    """A member gets the page (or the POST's effect) when the permission's role level allows it and 403
+    when it does not; someone outside the collaboration 404, anonymous the login page."""
+    from projects.core.permissions import policy, registry
+
+    wrong = {}
+    for name, case in MATRIX.items():
+        if case.perm not in registry or not case.role_check:
+            continue
+        perm = registry[case.perm]
+        expected = {"anonymous": LOGIN, "outsider": 404} | {
+            role: OK if policy.role_allows(role, perm.level) else 403 for role in MEMBER_ROLES
+        }
+        if case.expect != expected:
+            wrong[name] = f"{case.perm} ({perm.level}) says {expected}, the case expects {case.expect}"
+    assert not wrong, "Cases that disagree with their permission's role level:\n" + "\n".join(
+        f"{name}: {why}" for name, why in sorted(wrong.items())
+    )
+
+
+def test_every_permission_is_exercised():
+    """Every named permission has a case (or is listed, with where it is asked); the list only shrinks."""
+    from projects.core.permissions import registry
+
+    exercised = {case.perm for case in MATRIX.values()}
+    without = {perm.name for perm in registry} - exercised
+    assert without == set(ASKED_WITHOUT_A_CASE), (
+        f"Without a case and not listed: {sorted(without - set(ASKED_WITHOUT_A_CASE))}; "
+        f"listed but has a case (or no longer exists): {sorted(set(ASKED_WITHOUT_A_CASE) - without)}"
+    )
 
 
 def _context(people):
@@ -515,16 +232,16 @@ def _context(people):
     section.refresh_from_db()
     agreements.save_section(section, user=users["coordinator"], text="Andra", base_version=1)
     section.refresh_from_db()
-    from projects.agreements.models import PdfExport
+    from tests.factories import PdfExportFactory
 
     return {
-        "export": PdfExport.objects.create(agreement=agreement, filename="x.pdf"),
+        "export": PdfExportFactory(agreement=agreement, filename="x.pdf"),
         "agreement": agreement,
         "agreement_section": section,
         "agreement_revision": section.revisions.get(version=1),
         "cs": cs,
         "item": item,
-        "revision": AnswerRevision.objects.get(answer=result.answer, version=1),
+        "revision": AnswerRevision.objects.get(answer=result.obj, version=1),
         "collaboration": collaboration,
         "civil_party": civil_party,
         "empty_party": empty_party,

@@ -67,7 +67,7 @@ class World:
             )  # fmt: skip
             if self.answers % 2:
                 party = self.collaboration.parties.get(organisation=self.kommun)
-                checklists.confirm_answer(result.answer, party=party, user=self.me, version=result.answer.version)
+                checklists.confirm_answer(result.obj, party=party, user=self.me, version=result.obj.version)
             checklists.add_comment(collaboration=self.collaboration, item=item, membership=self.membership, text=TEXT)
             self.answers += 1
         for section in AgreementSection.objects.filter(agreement=self.agreement).order_by("order")[:n]:

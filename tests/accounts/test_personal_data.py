@@ -27,12 +27,12 @@ from accounts import personal_data
 from accounts.personal_data import AccountDeletionRefused
 from guides.models import CollaborationForm, Item
 from projects.agreements import services as agreements
-from projects.agreements.models import Agreement, AgreementComment, AgreementVersion, Decision
+from projects.agreements.models import Agreement, AgreementVersion, Decision
 from projects.checklists import services as checklists
-from projects.checklists.models import Answer, AnswerRevision, Comment
-from projects.core.models import Event, Invitation, Membership, Organisation, Role
+from projects.checklists.models import Answer, Comment
+from projects.core.models import Event, Invitation, Membership, Role
 from projects.meetings import services as meetings
-from projects.meetings.models import LoggedDecision, Meeting, MeetingParticipant
+from projects.meetings.models import LoggedDecision, MeetingParticipant
 from projects.organisations.models import (
     JoinRequest,
     OrganisationClaim,
@@ -41,7 +41,28 @@ from projects.organisations.models import (
     OrganisationMember,
     OrgRole,
 )
-from tests.factories import PASSWORD, add_member, join_organisation, make_collaboration, make_user
+from tests.factories import (
+    PASSWORD,
+    AccessAttemptFactory,
+    AccessFailureLogFactory,
+    AccessLogFactory,
+    AgreementCommentFactory,
+    AnswerFactory,
+    AnswerRevisionFactory,
+    AuthenticatorFactory,
+    CommentFactory,
+    EmailAddressFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OrganisationFactory,
+    SocialAccountFactory,
+    UserSessionFactory,
+    add_member,
+    join_organisation,
+    make_collaboration,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,19 +77,17 @@ def _questions(n):
 def _write(collaboration, user, items, text="Bos svar"):
     """An answer, a revision and a comment by ``user`` on each item."""
     for i, item in enumerate(items):
-        answer = Answer.objects.create(
-            collaboration=collaboration, item=item, text=f"{text} {i}", version=1, updated_by=user
-        )
-        AnswerRevision.objects.create(answer=answer, version=1, text=f"{text} {i}", status="discussed", author=user)
-        Comment.objects.create(collaboration=collaboration, item=item, author=user, text=f"Bos kommentar {i}")
+        answer = AnswerFactory(collaboration=collaboration, item=item, text=f"{text} {i}", version=1, updated_by=user)
+        AnswerRevisionFactory(answer=answer, version=1, text=f"{text} {i}", status="discussed", author=user)
+        CommentFactory(collaboration=collaboration, item=item, author=user, text=f"Bos kommentar {i}")
 
 
 def _login_records(email, old=False):
     common = {"ip_address": "10.0.0.9", "user_agent": "Firefox", "http_accept": "*/*", "path_info": "/konto/"}
     rows = [
-        AccessAttempt.objects.create(username=email, get_data="", post_data="", failures_since_start=1, **common),
-        AccessLog.objects.create(username=email, **common),
-        AccessFailureLog.objects.create(username=email, **common),
+        AccessAttemptFactory(username=email, get_data="", post_data="", failures_since_start=1, **common),
+        AccessLogFactory(username=email, **common),
+        AccessFailureLogFactory(username=email, **common),
     ]
     if old:
         when = timezone.now() - timedelta(days=200)
@@ -93,17 +112,17 @@ def bo_wrote(people):
     collaboration, users = people
     bo = users["editor"]
     _write(collaboration, bo, _questions(3))
-    EmailAddress.objects.create(user=bo, email=bo.email, verified=True, primary=True)
-    Authenticator.objects.create(user=bo, type=Authenticator.Type.TOTP, data={"secret": "HEMLIGTOTPNYCKEL"})
-    Authenticator.objects.create(
+    EmailAddressFactory(user=bo, email=bo.email, verified=True, primary=True)
+    AuthenticatorFactory(user=bo, type=Authenticator.Type.TOTP, data={"secret": "HEMLIGTOTPNYCKEL"})
+    AuthenticatorFactory(
         user=bo, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "HEMLIGAKODERFRO", "used_mask": 0}
     )
-    SocialAccount.objects.create(user=bo, provider="openid_connect", uid="bo-sub-42", extra_data={"at": "HEMLIGTOKEN"})
+    SocialAccountFactory(user=bo, provider="openid_connect", uid="bo-sub-42", extra_data={"at": "HEMLIGTOKEN"})
     store = SessionStore()
     store.create()
-    UserSession.objects.create(user=bo, ip="10.1.2.3", session_key=store.session_key, user_agent="BosWebblasare/1.0")
+    UserSessionFactory(user=bo, ip="10.1.2.3", session_key=store.session_key, user_agent="BosWebblasare/1.0")
     _login_records(bo.email)
-    Invitation.objects.create(
+    InvitationFactory(
         collaboration=collaboration,
         party=bo.memberships.get().party,
         email="dora.inbjuden@example.se",
@@ -258,7 +277,7 @@ def test_deletion_replaces_the_name_and_keeps_the_public_records(client, people)
     _write(collaboration, bo, _questions(2))
     version = _decided_agreement(collaboration, users)
     section = version.agreement.sections.first()
-    AgreementComment.objects.create(section=section, author=bo, text="Bos synpunkt")
+    AgreementCommentFactory(section=section, author=bo, text="Bos synpunkt")
     Event.record(collaboration, users["coordinator"], Event.Kind.MEMBER_JOINED, "Bo Berg", "Bo Berg (redaktör)")
     Event.record(collaboration, bo, Event.Kind.COMMENT_ADDED, "Boende i området", "Bo Berg skrev")
     logged = meetings.record_decision(
@@ -312,7 +331,7 @@ def test_deletion_removes_what_is_only_about_the_person(client, bo_wrote):
     email = bo.email
     other = client.__class__()
     other.force_login(bo)
-    Invitation.objects.create(
+    InvitationFactory(
         collaboration=collaboration,
         party=bo.memberships.get().party,
         email=email,
@@ -364,7 +383,7 @@ def test_meeting_participants_kept_in_a_locked_protocol_replaced_elsewhere(peopl
     bo = users["editor"]
     party = bo.memberships.get().party
     start = timezone.now()
-    locked = Meeting.objects.create(
+    locked = MeetingFactory(
         collaboration=collaboration,
         title="Justerat möte",
         starts_at=start,
@@ -372,11 +391,11 @@ def test_meeting_participants_kept_in_a_locked_protocol_replaced_elsewhere(peopl
         minutes="Protokoll",
         minutes_locked_at=start,
     )
-    open_meeting = Meeting.objects.create(
+    open_meeting = MeetingFactory(
         collaboration=collaboration, title="Nästa möte", starts_at=start, ends_at=start + timedelta(hours=1)
     )
     for meeting in (locked, open_meeting):
-        MeetingParticipant.objects.create(meeting=meeting, party=party, user=bo, name="Bo Berg")
+        MeetingParticipantFactory(meeting=meeting, party=party, user=bo, name="Bo Berg")
     personal_data.delete_account(bo, confirm_email=bo.email)
     assert MeetingParticipant.objects.get(meeting=locked).name == "Bo Berg"
     assert MeetingParticipant.objects.get(meeting=open_meeting).name == DELETED
@@ -521,15 +540,15 @@ def test_purge_deletes_only_what_is_past_its_period(people, settings):
     Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - timedelta(days=1))
     alive = SessionStore()
     alive.create()
-    UserSession.objects.create(user=users["editor"], ip="10.0.0.1", session_key=expired.session_key, user_agent="A")
-    UserSession.objects.create(user=users["editor"], ip="10.0.0.2", session_key=alive.session_key, user_agent="B")
+    UserSessionFactory(user=users["editor"], ip="10.0.0.1", session_key=expired.session_key, user_agent="A")
+    UserSessionFactory(user=users["editor"], ip="10.0.0.2", session_key=alive.session_key, user_agent="B")
     party = users["editor"].memberships.get().party
     long_ago = timezone.now() - timedelta(days=120)
     old = {"collaboration": collaboration, "party": party, "expires_at": long_ago}
-    Invitation.objects.create(email="utgangen@example.se", token_hash="1" * 64, **old)
-    Invitation.objects.create(email="aterkallad@example.se", token_hash="2" * 64, revoked_at=long_ago, **old)
-    Invitation.objects.create(email="antagen@example.se", token_hash="3" * 64, accepted_at=long_ago, **old)
-    Invitation.objects.create(
+    InvitationFactory(email="utgangen@example.se", token_hash="1" * 64, **old)
+    InvitationFactory(email="aterkallad@example.se", token_hash="2" * 64, revoked_at=long_ago, **old)
+    InvitationFactory(email="antagen@example.se", token_hash="3" * 64, accepted_at=long_ago, **old)
+    InvitationFactory(
         email="ny@example.se",
         token_hash="4" * 64,
         collaboration=collaboration,
@@ -583,7 +602,7 @@ def test_the_name_is_replaced_in_a_collaboration_the_person_left_before(people):
     bo = users["editor"]
     former = make_collaboration(coordinator=users["coordinator"], title="Tidigare samverkan")
     membership = add_member(former, user=bo, role=Role.EDITOR)
-    Invitation.objects.create(
+    InvitationFactory(
         collaboration=former,
         party=membership.party,
         email=bo.email,
@@ -606,7 +625,7 @@ def test_a_locked_protocol_keeps_the_participant_names(people):
     collaboration, users = people
     bo = users["editor"]
     start = timezone.now()
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         collaboration=collaboration,
         title="Styrgruppsmöte",
         starts_at=start,
@@ -614,7 +633,7 @@ def test_a_locked_protocol_keeps_the_participant_names(people):
         minutes="Vi bestämde oss.",
         minutes_locked_at=start,
     )
-    MeetingParticipant.objects.create(
+    MeetingParticipantFactory(
         meeting=meeting, party=bo.memberships.get().party, user=bo, name="Bo Berg", approved_minutes_at=start
     )
     before = render_meeting_html(collaboration, meeting)
@@ -633,7 +652,7 @@ def _bo_in_organisations(users):
 
     bo, cecilia = users["editor"], users["reader"]
     forening = bo.memberships.get().party.organisation
-    solsken = Organisation.objects.create(name="Stiftelsen Solsken", sector="stiftelse")
+    solsken = OrganisationFactory(name="Stiftelsen Solsken", sector="stiftelse")
     dora = make_user("Dora Dahl")
     join_organisation(dora, solsken)  # its administrator
     asked = services.request_to_join(forening, user=dora, message="Doras egen hälsning")
@@ -731,7 +750,7 @@ def test_deletion_leaves_the_organisations_and_takes_the_name_out_of_their_histo
     bo = users["editor"]
     email = bo.email
     forening, solsken, _dora = _bo_in_organisations(users)
-    gnistan = Organisation.objects.create(name="Föreningen Gnistan", sector="ideell_forening")
+    gnistan = OrganisationFactory(name="Föreningen Gnistan", sector="ideell_forening")
     join_organisation(make_user("Gun Gnista"), gnistan)  # its administrator
     answered = services.request_to_join(gnistan, user=bo, message="Får jag vara med?")
     services.answer_join_request(answered, user=gnistan.members.get().user, accept=False)

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from guides.models import CollaborationForm
 from projects.agreements import services as agreements
-from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion
+from projects.agreements.models import Agreement, AgreementSection, AgreementVersion
 from tests.browser.conftest import check_page, log_in
-from tests.factories import collaboration_with_people
+from tests.factories import AgreementCommentFactory, collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[test]'")
@@ -36,7 +36,7 @@ FILLER = "Kommunen upplåter lokalen på torget och föreningen leder verksamhet
 def world(live):
     """Guide content, Exempelkommun (Anna, coordinator) and Föreningen Gemenskap (Bo, editor;
     Cecilia, reader)."""
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     return SimpleNamespace(
         live=live,
@@ -217,12 +217,13 @@ def test_agreement_pages_accessible(world, new_page, viewport):
     agreements.new_draft(agreement, user=world.anna)
     section = agreement.sections.get(key="iop-rubrik-bakgrund")
     first = FILLER + "\n\nKommunen samordnar."
-    section, saved, _conflict = agreements.save_section(section, user=world.anna, text=first, base_version=0)
-    assert saved
+    result = agreements.save_section(section, user=world.anna, text=first, base_version=0)
+    assert result.saved
     second = FILLER.replace("tre kvällar", "fyra kvällar") + "\n\nKommunen samordnar, föreningen leder kvällarna."
-    section, saved, _conflict = agreements.save_section(section, user=world.bo, text=second, base_version=1)
-    assert saved
-    AgreementComment.objects.create(
+    result = agreements.save_section(result.obj, user=world.bo, text=second, base_version=1)
+    assert result.saved
+    section = result.obj
+    AgreementCommentFactory(
         section=section, party=world.forening, author=world.bo, text="Ska vi skriva in vem som har nycklarna?"
     )
 

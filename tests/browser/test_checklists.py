@@ -8,12 +8,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from guides.models import Item
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
 from tests.browser.conftest import check_axe, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -28,7 +28,7 @@ def world(live, settings):
     """Guide content, Exempelkommun (Anna, coordinator) and Föreningen Gemenskap (Bo, editor;
     Cecilia, reader), their default checklists, and a poll for others' changes every second."""
     settings.CHECKLIST_POLL_SECONDS = 1  # read per request, so the live server sees it
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     checklists.ensure_default_sections(collaboration)
     joint = ChecklistSection.objects.get(collaboration=collaboration, section__slug="halland-agandeskap")

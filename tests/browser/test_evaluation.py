@@ -7,12 +7,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from projects.checklists.models import ChecklistSection
 from projects.core.models import Collaboration
 from projects.transfer import services as transfer
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people, join_organisation, make_user
+from tests.guide_content import load_guides
 from tests.transfer.test_transfer import build_everything
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
@@ -21,7 +21,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     return live, collaboration, users
 

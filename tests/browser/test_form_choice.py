@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from projects.form_choice import services as form_choice
 from projects.form_choice.models import FormChoice, FormQuestionnaire
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
-from tests.factories import collaboration_with_people
+from tests.factories import FormQuestionnaireFactory, collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -33,7 +33,7 @@ IOP_ANSWERS = [
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     return SimpleNamespace(
         live=live,
@@ -83,7 +83,7 @@ def test_the_questionnaire_with_htmx_moves_focus_and_announces_each_question(wor
 
 
 def test_back_with_htmx_and_the_browser_history(world, new_page):
-    FormQuestionnaire.objects.create(collaboration=world.collaboration, answers={"syfte": "gora"})
+    FormQuestionnaireFactory(collaboration=world.collaboration, answers={"syfte": "gora"})
     page = open_as(new_page, world, world.bo, "form_question", 3)
     page.get_by_role("link", name="Föregående fråga").click()
     expect(page.locator("#question-heading")).to_have_text(str(form_choice.QUESTIONS[1].text))
@@ -130,7 +130,7 @@ def test_the_questionnaire_without_javascript(world, browser):
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_choosing_and_what_the_choice_gives(world, new_page, viewport):
     answers = dict(zip([q.key for q in form_choice.QUESTIONS], ["gora", "ja", "offentlig", "langsiktig"], strict=False))
-    FormQuestionnaire.objects.create(collaboration=world.collaboration, answers=answers)
+    FormQuestionnaireFactory(collaboration=world.collaboration, answers=answers)
     page = open_as(new_page, world, world.anna, "form_result", viewport=viewport)
     expect(page.get_by_text("4 frågor är inte besvarade")).to_be_visible()
     expect(page.locator("blockquote").first).to_be_visible()
@@ -160,7 +160,7 @@ def test_choosing_and_what_the_choice_gives(world, new_page, viewport):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_reader_reads_the_questions_and_the_result(world, new_page, viewport):
-    FormQuestionnaire.objects.create(collaboration=world.collaboration, answers={"syfte": "dela", "tillit": "nej"})
+    FormQuestionnaireFactory(collaboration=world.collaboration, answers={"syfte": "dela", "tillit": "nej"})
     page = open_as(new_page, world, world.cecilia, "form_question", 1, viewport=viewport)
     expect(page.get_by_text("Dela erfarenheter, träffas och skapa samsyn").first).to_be_visible()
     assert page.locator("input[type=radio]").count() == 0

@@ -9,10 +9,16 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
-from tests.factories import collaboration_with_people
+from tests.factories import (
+    GoalAcceptanceFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    collaboration_with_people,
+)
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -20,11 +26,11 @@ expect = sync_api.expect
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     kommun = users["coordinator"].memberships.get().party
     forening = users["editor"].memberships.get().party
-    goal = Goal.objects.create(
+    goal = GoalFactory(
         collaboration=collaboration,
         title="Fler unga i föreningslivet",
         description="Unga 13–19 år i stadsdelen deltar i föreningarnas verksamhet varje vecka.",
@@ -32,8 +38,8 @@ def world(live):
         measurable=True,
         due_date=date(2027, 6, 30),
     )
-    GoalAcceptance.objects.create(goal=goal, party=kommun, accepted_by=users["coordinator"])
-    rising = Indicator.objects.create(
+    GoalAcceptanceFactory(goal=goal, party=kommun, accepted_by=users["coordinator"])
+    rising = IndicatorFactory(
         goal=goal,
         name="Deltagare per vecka",
         unit="deltagare",
@@ -48,10 +54,8 @@ def world(live):
         ("39", date(2026, 8, 15), forening),
         ("52", date(2026, 10, 1), forening),
     ]:
-        Measurement.objects.create(
-            indicator=rising, value=Decimal(value.replace(",", ".")), measured_on=day, party=party
-        )
-    falling = Indicator.objects.create(
+        MeasurementFactory(indicator=rising, value=Decimal(value.replace(",", ".")), measured_on=day, party=party)
+    falling = IndicatorFactory(
         goal=goal,
         name="Andel som slutar under terminen",
         unit="procent",
@@ -60,8 +64,8 @@ def world(live):
         target=Decimal("15"),
         target_date=date(2026, 12, 31),
     )
-    Measurement.objects.create(indicator=falling, value=Decimal("33"), measured_on=date(2026, 6, 1), party=kommun)
-    Goal.objects.create(collaboration=collaboration, title="Bättre lokaler för kvällsverksamheten")
+    MeasurementFactory(indicator=falling, value=Decimal("33"), measured_on=date(2026, 6, 1), party=kommun)
+    GoalFactory(collaboration=collaboration, title="Bättre lokaler för kvällsverksamheten")
     return SimpleNamespace(
         live=live,
         collaboration=collaboration,

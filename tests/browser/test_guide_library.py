@@ -3,9 +3,9 @@ the table of contents and previous/next used by keyboard, and the search updatin
 
 import pytest
 
-from guides.loader import load
 from tests.browser.conftest import check_page, log_in
 from tests.factories import make_user
+from tests.guide_content import load_guides
 
 expect = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'").expect
 
@@ -27,7 +27,7 @@ PAGES = [
 
 @pytest.fixture
 def guide_content(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])

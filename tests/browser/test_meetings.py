@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.loader import load
 from projects.core.models import Membership
 from projects.meetings import services as meetings
 from projects.meetings.models import Meeting
 from tests.browser.conftest import VIEWPORTS, check_page, log_in, screenshot
 from tests.factories import collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -22,7 +22,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     forening = users["editor"].memberships.get().party
     members = list(Membership.objects.filter(collaboration=collaboration).select_related("user", "party"))

@@ -15,11 +15,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.loader import load
 from guides.models import CollaborationForm
 from projects.agreements.models import AgreementVersion
 from projects.core import services as actions
@@ -34,6 +32,8 @@ from projects.organisations.models import (
 from tests.browser.conftest import VIEWPORTS, check_axe, check_csp, check_no_horizontal_scroll, log_in
 from tests.factories import (
     PASSWORD,
+    EmailAddressFactory,
+    JoinRequestFactory,
     add_member,
     add_party,
     decided_iop,
@@ -42,6 +42,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -100,7 +101,7 @@ def above(page, upper, lower):
 @pytest.fixture
 def gemenskap(live):
     """Föreningen Gemenskap (organisationsnummer 802000-0009), administered by Bo Berg."""
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     bo = make_user("Bo Berg", email="bo@gemenskap.se")
     forening = make_organisation("Föreningen Gemenskap", Sector.IDEELL_FORENING, org_number="802000-0009")
     join_organisation(bo, forening)  # the first member: administrator
@@ -113,7 +114,7 @@ def gemenskap(live):
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_administrator_accepts_a_party_request_with_the_keyboard(gemenskap, new_page, viewport):
     live, forening, bo = gemenskap.live, gemenskap.organisation, gemenskap.bo
-    EmailAddress.objects.create(user=bo, email=bo.email, verified=True, primary=True)
+    EmailAddressFactory(user=bo, email=bo.email, verified=True, primary=True)
     anna = make_user("Anna Andersson", email="anna@exempelkommun.se")
     collaboration = make_collaboration(coordinator=anna, title="Mötesplats för unga i Exempelkommun")
     party = actions.add_party(collaboration, user=anna, organisation=forening, contribution="Ledare och lokal")
@@ -176,7 +177,7 @@ def test_members_page_for_an_administrator(gemenskap, new_page, mailoutbox, view
     join_organisation(make_user("Eva Ek", email="eva@gemenskap.se"), forening, role=OrgRole.ADMIN)
     join_organisation(make_user("Cecilia Carlsson", email="cecilia@gemenskap.se"), forening)
     petra = make_user("Petra Persson", email="petra@example.se")
-    JoinRequest.objects.create(organisation=forening, user=petra, message="Jag är kassör i föreningen sedan i våras.")
+    JoinRequestFactory(organisation=forening, user=petra, message="Jag är kassör i föreningen sedan i våras.")
 
     page = new_page(viewport)
     log_in(page, live, bo)

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from guides.models import Level
 from projects.checklists import services as checklists
 from projects.core.models import Collaboration, Phase
@@ -16,6 +15,7 @@ from projects.phases import services as phases
 from projects.phases.models import MapEntry, PhaseChange
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -23,7 +23,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     checklists.ensure_default_sections(collaboration)
     phases.save_map(

@@ -8,13 +8,13 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from guides.models import Principle
 from projects.agreements import services as agreements
 from projects.principles import services as rules
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
 from tests.browser.conftest import SCREENSHOT_DIR, VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -26,7 +26,7 @@ SAVED = re.compile(r"Sparat \d\d:\d\d")
 def world(live):
     """Guide content, Exempelkommun (Anna, coordinator) and Föreningen Gemenskap (Bo, editor;
     Cecilia, reader), and an agreement in draft."""
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
     return SimpleNamespace(

@@ -7,11 +7,11 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from guides.loader import load
 from projects.stakeholders import services as rules
 from projects.stakeholders.models import Risk, Stakeholder
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
-from tests.factories import collaboration_with_people
+from tests.factories import RiskFactory, StakeholderFactory, collaboration_with_people
+from tests.guide_content import load_guides
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
 expect = sync_api.expect
@@ -19,7 +19,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def world(live):
-    load()  # transactional tests start from an empty database
+    load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     kommun = users["coordinator"].memberships.get().party
     forening = users["editor"].memberships.get().party
@@ -34,9 +34,7 @@ def world(live):
         ("<b>Fet</b> & co", "person", 1, 1),
     ]
     for name, kind, influence, interest in people:
-        Stakeholder.objects.create(
-            collaboration=collaboration, name=name, kind=kind, influence=influence, interest=interest
-        )
+        StakeholderFactory(collaboration=collaboration, name=name, kind=kind, influence=influence, interest=interest)
     risks = [
         ("För få volontärer", 4, 4, forening),
         ("Lokalen sägs upp", 2, 5, kommun),
@@ -46,7 +44,7 @@ def world(live):
         ("Personuppgifter hanteras fel", 1, 4, kommun),
     ]
     for title, probability, consequence, owner in risks:
-        Risk.objects.create(
+        RiskFactory(
             collaboration=collaboration, title=title, probability=probability, consequence=consequence, owner=owner
         )
     return SimpleNamespace(live=live, collaboration=collaboration, **users)

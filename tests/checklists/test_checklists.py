@@ -7,7 +7,7 @@ from guides.models import Item
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Comment
 from projects.core.models import Event, Role, Sector
-from tests.factories import make_collaboration, make_organisation, make_user
+from tests.factories import MembershipFactory, PartyFactory, make_collaboration, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -352,9 +352,7 @@ def test_stepper_queries_do_not_grow(client, people, django_assert_max_num_queri
     big = size == "large"
     if big:
         for i in range(4):
-            from projects.core.models import Party
-
-            Party.objects.create(
+            PartyFactory(
                 collaboration=collaboration, organisation=make_organisation(f"Förening {i}", Sector.IDEELL_FORENING)
             )
     cs = ChecklistSection.objects.get(
@@ -463,9 +461,7 @@ def test_a_party_that_can_now_confirm_reopens_agreed_answers(client, setup):
         organisation=make_organisation("Trossamfundet Hopp", Sector.TROSSAMFUND),
     )
     assert Answer.objects.get(item=item).status == AnswerStatus.AGREED  # no one there can confirm yet
-    from projects.core.models import Membership
-
-    membership = Membership.objects.create(
+    membership = MembershipFactory(
         collaboration=collaboration, party=hopp, user=make_user("Hanna Hopp"), role=Role.READER
     )
     actions.change_role(membership, user=users["coordinator"], role=Role.EDITOR)

@@ -199,9 +199,9 @@ def test_a_confirmation_made_while_the_save_waits_for_the_lock_is_withdrawn():
     """The save finds out whether anybody confirmed in a statement after the lock (not in the
     locking one, which reads from before it waited): a confirmation committed while the save waited
     is withdrawn and named."""
-    from guides.loader import load
+    from tests.guide_content import load_guides
 
-    load()
+    load_guides()
     collaboration, users = collaboration_with_people()
     checklists.ensure_default_sections(collaboration)
     cs = ChecklistSection.objects.get(collaboration=collaboration, section__slug="halland-agandeskap")

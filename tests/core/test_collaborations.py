@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 
 from projects.core.models import Collaboration, Event, Membership, Organisation, Party, Role, Sector
-from tests.factories import add_party, join_organisation, make_collaboration, make_organisation, make_user
+from tests.factories import (
+    CollaborationFactory,
+    add_party,
+    join_organisation,
+    make_collaboration,
+    make_organisation,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +92,7 @@ def test_over_long_title_is_refused(client):
 def test_database_refuses_end_before_start():
     from django.db import IntegrityError
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError):  # the CheckConstraint itself: a plain create, not a factory
         Collaboration.objects.create(
             title="x", start_date=datetime.date(2027, 2, 1), end_date=datetime.date(2027, 1, 1)
         )
@@ -126,7 +133,7 @@ def test_a_period_followed_by_a_new_one_cannot_be_restored(client, people):
     collaboration, users = people
     collaboration.archived = True
     collaboration.save()
-    Collaboration.objects.create(title=collaboration.title, period=2, previous_period=collaboration)
+    CollaborationFactory(title=collaboration.title, period=2, previous_period=collaboration)
     client.force_login(users["coordinator"])
     response = client.post(reverse("projects:collaboration_edit", args=[collaboration.pk]), {})
     assert response.status_code == 200

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.core.models import Event, Invitation, Membership, Role
-from projects.organisations.models import OrganisationDomain
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, OrganisationDomainFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def invited(client, people):
     # Föreningen Gemenskap has registered its e-mail domain: an invited address there may act for it
     # (projects.organisations.services.may_join_through_party_invitation).
     gemenskap = collaboration.parties.get(organisation__name="Föreningen Gemenskap").organisation
-    OrganisationDomain.objects.create(organisation=gemenskap, domain="gemenskap.se")
+    OrganisationDomainFactory(organisation=gemenskap, domain="gemenskap.se")
     client.force_login(users["coordinator"])
     assert invite(client, collaboration).status_code == 302
     client.logout()

@@ -17,11 +17,16 @@ from projects.checklists import services as checklists
 from projects.checklists.models import ChecklistSection
 from projects.common import pdf
 from projects.evaluation import services as evaluation
-from projects.goals.models import Goal, Indicator, Measurement
-from projects.meetings.models import LoggedDecision, Meeting
-from projects.principles.models import PrincipleConcern
-from projects.stakeholders.models import Risk
-from tests.factories import decided_version
+from projects.goals.models import Goal
+from tests.factories import (
+    IndicatorFactory,
+    LoggedDecisionFactory,
+    MeasurementFactory,
+    MeetingFactory,
+    PrincipleConcernFactory,
+    RiskFactory,
+    decided_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +60,7 @@ def questions():
 
 def indicator(collaboration, *, baseline="10", target="20", values=(), name="Besökare", unit="personer"):
     goal = Goal.objects.get_or_create(collaboration=collaboration, title="Fler unga")[0]
-    ind = Indicator.objects.create(
+    ind = IndicatorFactory(
         goal=goal,
         name=name,
         unit=unit,
@@ -65,7 +70,7 @@ def indicator(collaboration, *, baseline="10", target="20", values=(), name="Bes
         target_date=date(2027, 1, 1),
     )
     for index, value in enumerate(values):
-        Measurement.objects.create(indicator=ind, value=Decimal(value), measured_on=date(2026, 2, 1 + index))
+        MeasurementFactory(indicator=ind, value=Decimal(value), measured_on=date(2026, 2, 1 + index))
     return ind
 
 
@@ -173,9 +178,9 @@ def test_indicator_table_uses_swedish_decimals(client, setup):
 
 def test_open_risks_by_score_without_closed_ones(client, setup):
     collaboration, users = setup
-    Risk.objects.create(collaboration=collaboration, title="Medel", probability=3, consequence=3)
-    Risk.objects.create(collaboration=collaboration, title="Högst", probability=4, consequence=5, status="mitigating")
-    Risk.objects.create(collaboration=collaboration, title="Stängd", probability=5, consequence=5, status="closed")
+    RiskFactory(collaboration=collaboration, title="Medel", probability=3, consequence=3)
+    RiskFactory(collaboration=collaboration, title="Högst", probability=4, consequence=5, status="mitigating")
+    RiskFactory(collaboration=collaboration, title="Stängd", probability=5, consequence=5, status="closed")
     assert [r.title for r in evaluation.open_risks(collaboration)] == ["Högst", "Medel"]
     html = page(client, users["reader"], collaboration)
     assert "Stängd" not in html and html.index("Högst") < html.index("Medel")
@@ -185,8 +190,8 @@ def test_open_risks_by_score_without_closed_ones(client, setup):
 def test_only_open_concerns(client, setup):
     collaboration, users = setup
     principle = Principle.objects.first()
-    PrincipleConcern.objects.create(collaboration=collaboration, principle=principle, text="Gnisslar fortfarande")
-    PrincipleConcern.objects.create(
+    PrincipleConcernFactory(collaboration=collaboration, principle=principle, text="Gnisslar fortfarande")
+    PrincipleConcernFactory(
         collaboration=collaboration, principle=principle, text="Redan löst", resolved_at=timezone.now()
     )
     html = page(client, users["reader"], collaboration)
@@ -201,16 +206,16 @@ def decided(collaboration, users):
 def test_decisions_of_the_agreement_and_the_log(client, setup):
     collaboration, users = setup
     decided(collaboration, users)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         collaboration=collaboration,
         title="Styrgruppsmöte",
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=1),
     )
-    LoggedDecision.objects.create(
+    LoggedDecisionFactory(
         collaboration=collaboration, meeting=meeting, text="Vi anställer", decided_on=date(2026, 5, 1), decided_by="SG"
     )
-    LoggedDecision.objects.create(
+    LoggedDecisionFactory(
         collaboration=collaboration, text="Snabbt beslut", decided_on=date(2026, 5, 2), decided_by="Anna", mandate="§ 4"
     )
     html = page(client, users["reader"], collaboration)
@@ -266,8 +271,8 @@ def test_user_text_is_escaped_on_the_page(client, setup):
         status="discussed",
         base_version=0,
     )
-    Risk.objects.create(collaboration=collaboration, title=HOSTILE[:200], probability=1, consequence=1)
-    LoggedDecision.objects.create(collaboration=collaboration, text=HOSTILE, decided_on=date.today(), decided_by="X")
+    RiskFactory(collaboration=collaboration, title=HOSTILE[:200], probability=1, consequence=1)
+    LoggedDecisionFactory(collaboration=collaboration, text=HOSTILE, decided_on=date.today(), decided_by="X")
     indicator(collaboration, name=HOSTILE[:300], unit="<b>st</b>", values=["11"])
     html = page(client, users["reader"], collaboration)
     assert "<script>alert(1)</script>" not in html and "<img src=" not in html
@@ -280,11 +285,9 @@ def test_query_count_does_not_grow(client, setup, django_assert_max_num_queries)
     for n in (3, 30):
         for i in range(n):
             indicator(collaboration, name=f"I{n}-{i}", values=["11", "12"])
-            Risk.objects.create(collaboration=collaboration, title=f"R{n}-{i}", probability=2, consequence=2)
-            PrincipleConcern.objects.create(collaboration=collaboration, principle=Principle.objects.first(), text="x")
-            LoggedDecision.objects.create(
-                collaboration=collaboration, text="b", decided_on=date.today(), decided_by="X"
-            )
+            RiskFactory(collaboration=collaboration, title=f"R{n}-{i}", probability=2, consequence=2)
+            PrincipleConcernFactory(collaboration=collaboration, principle=Principle.objects.first(), text="x")
+            LoggedDecisionFactory(collaboration=collaboration, text="b", decided_on=date.today(), decided_by="X")
         with django_assert_max_num_queries(14):
             assert client.get(url(collaboration)).status_code == 200
 
@@ -300,7 +303,7 @@ def test_appendix_refers_to_the_decided_version(client, setup):
     collaboration, users = setup
     version = decided(collaboration, users)
     indicator(collaboration, values=["15"])
-    Risk.objects.create(collaboration=collaboration, title="Ledare slutar", probability=4, consequence=5)
+    RiskFactory(collaboration=collaboration, title="Ledare slutar", probability=4, consequence=5)
     client.force_login(users["reader"])
     response = client.get(url(collaboration, "projects:evaluation_pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -333,10 +336,8 @@ def test_appendix_escapes_user_text_and_fetches_nothing(setup):
         status="discussed",
         base_version=0,
     )
-    Risk.objects.create(
-        collaboration=collaboration, title=HOSTILE[:200], mitigation=HOSTILE, probability=1, consequence=1
-    )
-    LoggedDecision.objects.create(collaboration=collaboration, text=HOSTILE, decided_on=date.today(), decided_by="X")
+    RiskFactory(collaboration=collaboration, title=HOSTILE[:200], mitigation=HOSTILE, probability=1, consequence=1)
+    LoggedDecisionFactory(collaboration=collaboration, text=HOSTILE, decided_on=date.today(), decided_by="X")
     html = evaluation.appendix_html(collaboration)
     assert "<img src=" not in html and "&lt;img src=" in html and "<script>alert" not in html
     fetcher = pdf.StaticOnlyFetcher()

@@ -45,22 +45,28 @@ def _choice(ctx):
 
 
 CASES = {
-    "projects:form_choice": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:form_question": Case(kwargs=question, expect=MEMBERS_VIEW),
-    # permission: edit.
+    "projects:form_choice": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="form_choice.view"),
+    "projects:form_question": Case(kwargs=question, expect=MEMBERS_VIEW, perm="form_choice.view"),
     "projects:form_answer": Case(
-        kwargs=question, method="post", data=lambda ctx: {"answer": "nej"}, expect=EDIT, effect=_questionnaire
+        kwargs=question,
+        method="post",
+        data=lambda ctx: {"answer": "nej"},
+        expect=EDIT,
+        effect=_questionnaire,
+        perm="form_choice.answer",
     ),
-    # permission: edit (on answers to clear: without any, starting over changed nothing).
-    "projects:form_restart": Case(kwargs=_answered, method="post", expect=EDIT, effect=_questionnaire),
-    "projects:form_result": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage.
+    # On answers to clear: without any, starting over changed nothing.
+    "projects:form_restart": Case(
+        kwargs=_answered, method="post", expect=EDIT, effect=_questionnaire, perm="form_choice.answer"
+    ),
+    "projects:form_result": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="form_choice.view"),
     "projects:form_choose": Case(
         kwargs=pk,
         method="post",
         data=lambda ctx: {"form": "iop", "note": "Både marknad och tillit saknas."},
         expect=MANAGE,
         effect=_choice,
+        perm="form_choice.choose",
     ),
-    "projects:form_record": Case(kwargs=recorded_choice, expect=MEMBERS_VIEW),
+    "projects:form_record": Case(kwargs=recorded_choice, expect=MEMBERS_VIEW, perm="form_choice.view"),
 }

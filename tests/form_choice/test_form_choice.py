@@ -17,7 +17,7 @@ from projects.checklists.services import sections_with_questions
 from projects.core.models import Collaboration, Event
 from projects.form_choice import services as form_choice
 from projects.form_choice.models import FormChoice, FormQuestionnaire
-from tests.factories import make_user
+from tests.factories import CollaborationFactory, FormQuestionnaireFactory, MembershipFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -397,7 +397,7 @@ def test_question_page_shows_one_question_with_its_options(client, people):
 def test_answering_saves_and_goes_to_the_next_unanswered_question(client, people):
     collaboration, users = people
     client.force_login(users["editor"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"initiativ": "ideburen"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"initiativ": "ideburen"})
     response = client.post(url("form_answer", collaboration, 2), {"answer": "nej"})
     assert response.status_code == 302
     assert response.url == url("form_question", collaboration, 4)  # 3 is answered already
@@ -416,7 +416,7 @@ def test_answering_the_last_question_goes_to_the_result(client, people):
 def test_changing_an_answer_keeps_the_others(client, people):
     collaboration, users = people
     client.force_login(users["coordinator"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers=ALL_YES_IOP)
+    FormQuestionnaireFactory(collaboration=collaboration, answers=ALL_YES_IOP)
     client.post(url("form_answer", collaboration, 2), {"answer": "ja"})
     assert answers(collaboration) == ALL_YES_IOP | {"marknad": "ja"}
 
@@ -461,7 +461,7 @@ def test_the_saved_answer_is_preselected(client, people):
 def test_start_over_clears_the_answers_but_not_the_recorded_choices(client, people):
     collaboration, users = people
     client.force_login(users["coordinator"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers=ALL_YES_IOP)
+    FormQuestionnaireFactory(collaboration=collaboration, answers=ALL_YES_IOP)
     client.post(url("form_choose", collaboration), {"form": "iop"})
     response = client.post(url("form_restart", collaboration))
     assert response.url == url("form_question", collaboration, 1)
@@ -472,7 +472,7 @@ def test_start_over_clears_the_answers_but_not_the_recorded_choices(client, peop
 def test_start_over_is_not_done_by_get(client, people):
     collaboration, users = people
     client.force_login(users["editor"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers=ALL_YES_IOP)
+    FormQuestionnaireFactory(collaboration=collaboration, answers=ALL_YES_IOP)
     assert client.get(url("form_restart", collaboration)).status_code == 405
     assert client.get(url("form_answer", collaboration, 1), {"answer": "dela"}).status_code == 405
     assert answers(collaboration) == ALL_YES_IOP
@@ -487,7 +487,7 @@ def test_start_over_is_not_done_by_get(client, people):
 def test_an_unknown_option_gets_a_swedish_message_and_loses_nothing(client, people, value):
     collaboration, users = people
     client.force_login(users["editor"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"syfte": "gora"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"syfte": "gora"})
     response = client.post(url("form_answer", collaboration, 3), {"answer": value})
     assert response.status_code == 200
     content = response.content.decode()
@@ -524,11 +524,10 @@ def test_a_recorded_choice_of_another_collaboration_or_a_huge_id_is_404(client, 
     collaboration, users = people
     client.force_login(users["coordinator"])
     other_user = make_user("Olle Annan")
-    other = Collaboration.objects.create(title="Annan")
-    from projects.core.models import Membership
+    other = CollaborationFactory(title="Annan")
 
     party = collaboration.parties.first()
-    Membership.objects.create(collaboration=other, party=party, user=other_user, role="coordinator")
+    MembershipFactory(collaboration=other, party=party, user=other_user, role="coordinator")
     choice = form_choice.choose(other, CollaborationForm.objects.get(slug="iop"), user=other_user)
     assert client.get(url("form_record", collaboration, choice.pk)).status_code == 404
     base = reverse("projects:form_choice", args=[collaboration.pk])
@@ -595,7 +594,7 @@ def test_htmx_last_answer_redirects_to_the_result(client, people):
 
 def test_a_reader_sees_the_question_and_answer_but_no_controls(client, people):
     collaboration, users = people
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"tid": "langsiktig"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"tid": "langsiktig"})
     client.force_login(users["reader"])
     content = client.get(url("form_question", collaboration, 4)).content.decode()
     assert "Långsiktig: verksamheten ska drivas under en längre tid" in content
@@ -641,7 +640,7 @@ def test_an_outsider_gets_404(client, people):
 
 def test_the_result_page_shows_the_ranking_quotes_and_the_financing_table(client, people):
     collaboration, users = people
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"marknad": "ja", "syfte": "gora"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"marknad": "ja", "syfte": "gora"})
     client.force_login(users["coordinator"])
     content = client.get(url("form_result", collaboration)).content.decode()
     assert content.index("Uppdrag eller upphandling") < content.index("Idéburet Offentligt Partnerskap")
@@ -662,7 +661,7 @@ def test_the_result_page_shows_the_ranking_quotes_and_the_financing_table(client
 
 def test_choosing_records_the_choice_the_snapshot_and_the_event(client, people):
     collaboration, users = people
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers=ALL_YES_IOP)
+    FormQuestionnaireFactory(collaboration=collaboration, answers=ALL_YES_IOP)
     client.force_login(users["coordinator"])
     response = client.post(url("form_choose", collaboration), {"form": "iop", "note": "Vi vill bygga långsiktigt."})
     assert response.url == url("form_choice", collaboration)
@@ -683,7 +682,7 @@ def test_choosing_records_the_choice_the_snapshot_and_the_event(client, people):
 
 def test_choosing_with_an_incomplete_questionnaire_warns(client, people):
     collaboration, users = people
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"syfte": "dela"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"syfte": "dela"})
     client.force_login(users["coordinator"])
     response = client.post(url("form_choose", collaboration), {"form": "samrad"}, follow=True)
     content = response.content.decode()
@@ -737,7 +736,7 @@ def test_the_note_is_escaped(client, people):
 def test_the_main_page_shows_the_choice_its_reasons_and_the_history(client, people):
     collaboration, users = people
     client.force_login(users["coordinator"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"syfte": "dela"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"syfte": "dela"})
     client.post(url("form_choose", collaboration), {"form": "samrad", "note": "Först samråd."})
     FormQuestionnaire.objects.filter(collaboration=collaboration).update(answers=ALL_YES_IOP)
     client.post(url("form_choose", collaboration), {"form": "iop", "note": "Nu IOP."})
@@ -754,7 +753,7 @@ def test_the_main_page_shows_the_choice_its_reasons_and_the_history(client, peop
 def test_an_earlier_choice_shows_its_answers_and_ranking_as_recorded(client, people):
     collaboration, users = people
     client.force_login(users["coordinator"])
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"syfte": "dela", "initiativ": "offentlig"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"syfte": "dela", "initiativ": "offentlig"})
     client.post(url("form_choose", collaboration), {"form": "samrad"})
     earlier = FormChoice.objects.get()
     client.post(url("form_restart", collaboration))
@@ -820,7 +819,7 @@ def test_overview_without_a_choice_links_to_the_questions(client, people):
 
 def test_overview_continues_a_started_questionnaire(client, people):
     collaboration, users = people
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"syfte": "gora", "marknad": "nej"})
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"syfte": "gora", "marknad": "nej"})
     client.force_login(users["editor"])
     content = client.get(reverse("projects:overview", args=[collaboration.pk])).content.decode()
     assert url("form_question", collaboration, 3) in content

@@ -16,10 +16,10 @@ from tests.matrix import EDIT, MEMBERS_VIEW, Case, pk
 def _indicator(ctx):
     """A goal with an indicator and a measurement by the editor's party (made once per context)."""
     if "goal_indicator" not in ctx:
-        from projects.goals.models import Goal, Indicator, Measurement
+        from tests.factories import GoalFactory, IndicatorFactory, MeasurementFactory
 
-        goal = Goal.objects.create(collaboration=ctx["collaboration"], title="Fler unga i föreningslivet")
-        indicator = Indicator.objects.create(
+        goal = GoalFactory(collaboration=ctx["collaboration"], title="Fler unga i föreningslivet")
+        indicator = IndicatorFactory(
             goal=goal,
             name="Deltagare per vecka",
             unit="deltagare",
@@ -29,7 +29,7 @@ def _indicator(ctx):
             target_date=date(2027, 1, 1),
         )
         ctx["goal_indicator"] = indicator
-        ctx["goal_measurement"] = Measurement.objects.create(
+        ctx["goal_measurement"] = MeasurementFactory(
             indicator=indicator, value=12, measured_on=date(2026, 3, 1), party=ctx["civil_party"]
         )
     return ctx["goal_indicator"]
@@ -85,34 +85,42 @@ INDICATOR_DATA = {
 }
 
 CASES = {
-    "projects:goals": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: edit.
+    "projects:goals": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="goals.view"),
     "projects:goal_create": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"title": "Nytt mål"}, expect=EDIT, effect=_goals
+        kwargs=pk, method="post", data=lambda ctx: {"title": "Nytt mål"}, expect=EDIT, effect=_goals, perm="goals.edit"
     ),
-    "projects:goal_edit": Case(kwargs=goal_kwargs, expect=EDIT),
-    # permission: edit.
-    "projects:goal_delete": Case(kwargs=goal_kwargs, method="post", expect=EDIT, effect=_goals),
-    # permission: edit (each writer accepts for their own party).
-    "projects:goal_accept": Case(kwargs=goal_kwargs, method="post", expect=EDIT, effect=_acceptances),
-    # permission: edit.
+    "projects:goal_edit": Case(kwargs=goal_kwargs, expect=EDIT, perm="goals.edit"),
+    "projects:goal_delete": Case(kwargs=goal_kwargs, method="post", expect=EDIT, effect=_goals, perm="goals.edit"),
+    # Each writer accepts for their own party.
+    "projects:goal_accept": Case(
+        kwargs=goal_kwargs, method="post", expect=EDIT, effect=_acceptances, perm="goals.accept"
+    ),
     "projects:indicator_create": Case(
-        kwargs=goal_kwargs, method="post", data=lambda ctx: dict(INDICATOR_DATA), expect=EDIT, effect=_indicators
+        kwargs=goal_kwargs,
+        method="post",
+        data=lambda ctx: dict(INDICATOR_DATA),
+        expect=EDIT,
+        effect=_indicators,
+        perm="goals.edit",
     ),
-    "projects:indicator_edit": Case(kwargs=indicator_kwargs, expect=EDIT),
-    # permission: edit.
-    "projects:indicator_delete": Case(kwargs=indicator_kwargs, method="post", expect=EDIT, effect=_indicators),
-    # permission: edit (recorded for the writer's own party).
+    "projects:indicator_edit": Case(kwargs=indicator_kwargs, expect=EDIT, perm="goals.edit"),
+    "projects:indicator_delete": Case(
+        kwargs=indicator_kwargs, method="post", expect=EDIT, effect=_indicators, perm="goals.edit"
+    ),
+    # Recorded for the writer's own party.
     "projects:measurement_create": Case(
         kwargs=indicator_kwargs,
         method="post",
         data=lambda ctx: {"value": "13,5", "measured_on": "2026-04-01", "note": "April"},
         expect=EDIT,
         effect=_measurements,
+        perm="goals.record_measurement",
     ),
     # The measurement is the editor's party's: its editor and any coordinator may remove it.
-    # permission: edit, and goals.may_delete_measurement (the recording party's writers, or a coordinator).
-    "projects:measurement_delete": Case(kwargs=measurement_kwargs, method="post", expect=EDIT, effect=_measurements),
-    "projects:indicator_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:measurement_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    # Its instance rule: the recording party's writers, or a coordinator.
+    "projects:measurement_delete": Case(
+        kwargs=measurement_kwargs, method="post", expect=EDIT, effect=_measurements, perm="goals.delete_measurement"
+    ),
+    "projects:indicator_csv": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="goals.view"),
+    "projects:measurement_csv": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="goals.view"),
 }

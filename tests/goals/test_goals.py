@@ -18,8 +18,16 @@ from projects.common import pdf
 from projects.core.models import Event, Role
 from projects.goals import services as goals
 from projects.goals.forms import IndicatorForm, MeasurementForm
-from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
-from tests.factories import add_member
+from projects.goals.models import Goal, Indicator, Measurement
+from tests.factories import (
+    GoalAcceptanceFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    OrganisationFactory,
+    PartyFactory,
+    add_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +40,16 @@ def url(name, collaboration, *args):
 
 
 def make_goal(collaboration, title="Fler unga i föreningslivet", **fields):
-    return Goal.objects.create(collaboration=collaboration, title=title, **fields)
+    return GoalFactory(collaboration=collaboration, title=title, **fields)
 
 
 def make_indicator(goal, name="Deltagare per vecka", baseline=10, target=20, **fields):
-    fields = {"baseline_date": date(2026, 1, 1), "target_date": date(2027, 1, 1), "unit": "deltagare"} | fields
-    return Indicator.objects.create(goal=goal, name=name, baseline=baseline, target=target, **fields)
+    """Deltagare from 2026-01-01 to 2027-01-01 (IndicatorFactory's dates and unit) unless told otherwise."""
+    return IndicatorFactory(goal=goal, name=name, baseline=baseline, target=target, **fields)
 
 
 def measure(indicator, value, day, party=None, note=""):
-    return Measurement.objects.create(indicator=indicator, value=Decimal(str(value)), measured_on=day, party=party)
+    return MeasurementFactory(indicator=indicator, value=Decimal(str(value)), measured_on=day, party=party)
 
 
 def parties_of(users):
@@ -258,9 +266,9 @@ def test_smart_status(people):
     )
     goal.due_date = date(2027, 1, 1)
     goal.measurable = True
-    GoalAcceptance.objects.create(goal=goal, party=kommun)
+    GoalAcceptanceFactory(goal=goal, party=kommun)
     assert not goals.smart_status(goal, parties).accepted  # one of two parties
-    GoalAcceptance.objects.create(goal=goal, party=forening)
+    GoalAcceptanceFactory(goal=goal, party=forening)
     status = goals.smart_status(goal, parties)
     assert status.accepted and status.complete and status.done == 5
 
@@ -269,11 +277,11 @@ def test_party_with_only_readers_is_not_asked_to_accept(people):
     collaboration, users = people
     only_readers = add_member(collaboration, role=Role.READER, name="Dora Dahl").party
     assert only_readers.pk == users["reader"].memberships.get().party_id or True
-    from projects.core.models import Organisation, Party, Sector
+    from projects.core.models import Sector
 
-    silent = Party.objects.create(
+    silent = PartyFactory(
         collaboration=collaboration,
-        organisation=Organisation.objects.create(name="Stiftelsen Tyst", sector=Sector.STIFTELSE),
+        organisation=OrganisationFactory(name="Stiftelsen Tyst", sector=Sector.STIFTELSE),
     )
     add_member(collaboration, role=Role.READER, party=silent, name="Erik Ek")
     assert silent.pk not in {p.pk for p in goals.accepting_parties(collaboration)}
@@ -325,7 +333,7 @@ def test_changing_the_goals_words_withdraws_acceptances_visibly(client, people):
     kommun, forening = parties_of(users)
     goal = make_goal(collaboration, description="Gammal")
     for party in (kommun, forening):
-        GoalAcceptance.objects.create(goal=goal, party=party)
+        GoalAcceptanceFactory(goal=goal, party=party)
     client.force_login(users["coordinator"])
     # Ticking a SMART box keeps the acceptances: the words are the same.
     client.post(
@@ -344,7 +352,7 @@ def test_changing_the_goals_words_withdraws_acceptances_visibly(client, people):
     event = Event.objects.filter(kind=Event.Kind.GOAL_CHANGED).first()
     assert "acceptanserna återkallade" in event.detail
     # Without JavaScript: a warning message after the redirect.
-    GoalAcceptance.objects.create(goal=goal, party=kommun)
+    GoalAcceptanceFactory(goal=goal, party=kommun)
     response = client.post(url("goal_edit", collaboration, goal.pk), {"title": "Ny rubrik"}, follow=True)
     assert "acceptanser är återkallade: Exempelkommun" in response.content.decode()
 
@@ -603,11 +611,11 @@ def test_chart_escapes_user_text(people):
     collaboration, _users = people
     evil = '<script>alert(1)</script>&"'
     indicator = make_indicator(make_goal(collaboration), name=evil, unit="<b>st</b>")
-    from projects.core.models import Organisation, Party, Sector
+    from projects.core.models import Sector
 
-    party = Party.objects.create(
+    party = PartyFactory(
         collaboration=collaboration,
-        organisation=Organisation.objects.create(name="<i>Org</i>", sector=Sector.STIFTELSE),
+        organisation=OrganisationFactory(name="<i>Org</i>", sector=Sector.STIFTELSE),
     )
     m = Measurement.objects.select_related("party__organisation").get(
         pk=measure(indicator, 12, date(2026, 2, 1), party).pk
@@ -645,7 +653,7 @@ def fill(collaboration, users, n):
     kommun, forening = parties_of(users)
     for g in range(n):
         goal = make_goal(collaboration, title=f"Mål {g}")
-        GoalAcceptance.objects.create(goal=goal, party=kommun)
+        GoalAcceptanceFactory(goal=goal, party=kommun)
         indicator = make_indicator(goal, name=f"Indikator {g}")
         for d in range(3):
             measure(indicator, 10 + d, date(2026, 2, 1 + d), party=forening)
@@ -686,7 +694,7 @@ def test_overview_card_counts(client, people):
     kommun, forening = parties_of(users)
     accepted = make_goal(collaboration, title="A")
     for party in (kommun, forening):
-        GoalAcceptance.objects.create(goal=accepted, party=party)
+        GoalAcceptanceFactory(goal=accepted, party=party)
     other = make_goal(collaboration, title="B")
     on_track = make_indicator(accepted, baseline=0, target=100)
     measure(on_track, 90, date(2026, 3, 1))
@@ -750,7 +758,7 @@ def test_measurement_csv(client, people):
     collaboration, users = people
     _kommun, forening = parties_of(users)
     indicator = make_indicator(make_goal(collaboration))
-    Measurement.objects.create(
+    MeasurementFactory(
         indicator=indicator,
         value=Decimal("3.5"),
         measured_on=date(2026, 2, 1),

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, OK, ROLES, Case, pk
+from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, OK, ROLES, TOKEN, Case, pk
 
 
 def make_meeting(ctx, minutes="Vi talade om lokalen."):
@@ -97,37 +97,48 @@ def _calendar_secret(ctx):
 
 
 CASES = {
-    "projects:meetings": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:decisions": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: edit (a decision by delegation, between meetings).
-    "projects:decision_add": Case(kwargs=pk, method="post", data=decision_data, expect=EDIT, effect=_decision_log),
-    "projects:meeting_create": Case(kwargs=pk, expect=EDIT),
-    "projects:meeting_detail": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
-    # permission: edit.
-    "projects:meeting_edit": Case(
-        kwargs=meeting_kwargs, method="post", data=meeting_data, expect=EDIT, effect=_meeting
+    "projects:meetings": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="meetings.view"),
+    "projects:decisions": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="meetings.view"),
+    # A decision by delegation, between meetings.
+    "projects:decision_add": Case(
+        kwargs=pk, method="post", data=decision_data, expect=EDIT, effect=_decision_log, perm="meetings.record_decision"
     ),
-    # permission: edit.
+    "projects:meeting_create": Case(kwargs=pk, expect=EDIT, perm="meetings.plan"),
+    "projects:meeting_detail": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW, perm="meetings.view"),
+    "projects:meeting_edit": Case(
+        kwargs=meeting_kwargs, method="post", data=meeting_data, expect=EDIT, effect=_meeting, perm="meetings.plan"
+    ),
     "projects:meeting_minutes": Case(
         kwargs=meeting_kwargs,
         method="post",
         data=lambda ctx: {"minutes": "Ny text", "version": 1},
         expect=EDIT,
         effect=_minutes,
+        perm="meetings.write_minutes",
     ),
     # Every participant approves, whatever their role (all three take part in the case's meeting).
-    # permission: view, and taking part in the meeting (each approves for themselves).
+    # Taking part in the meeting is checked by the service (each approves for themselves).
     "projects:meeting_approve": Case(
-        kwargs=meeting_kwargs, method="post", data=lambda ctx: {"version": 1}, expect=MEMBERS_VIEW, effect=_approvals
+        kwargs=meeting_kwargs,
+        method="post",
+        data=lambda ctx: {"version": 1},
+        expect=MEMBERS_VIEW,
+        effect=_approvals,
+        perm="meetings.approve_minutes",
     ),
-    # permission: edit.
     "projects:meeting_decision_add": Case(
-        kwargs=meeting_kwargs, method="post", data=decision_data, expect=EDIT, effect=_decision_log
+        kwargs=meeting_kwargs,
+        method="post",
+        data=decision_data,
+        expect=EDIT,
+        effect=_decision_log,
+        perm="meetings.write_minutes",
     ),
-    "projects:meeting_pdf": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
-    "projects:meeting_ics": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW),
-    # permission: manage.
-    "projects:calendar_renew": Case(kwargs=pk, method="post", expect=MANAGE, effect=_calendar_secret),
+    "projects:meeting_pdf": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW, perm="meetings.view"),
+    "projects:meeting_ics": Case(kwargs=meeting_kwargs, expect=MEMBERS_VIEW, perm="meetings.view"),
+    "projects:calendar_renew": Case(
+        kwargs=pk, method="post", expect=MANAGE, effect=_calendar_secret, perm="meetings.renew_calendar"
+    ),
     # The secret address is the credential: anyone holding it reads the feed, logged in or not.
-    "projects:calendar_feed": Case(kwargs=feed_kwargs, expect=dict.fromkeys(ROLES, OK)),
+    "projects:calendar_feed": Case(kwargs=feed_kwargs, expect=dict.fromkeys(ROLES, OK), perm=TOKEN),
 }

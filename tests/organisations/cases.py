@@ -8,7 +8,7 @@ organisation. Organisation pages answer 403, not 404, to those outside: which or
 public (the list of organisations), what they do inside is not.
 """
 
-from tests.matrix import LOGIN, OK, Case, everyone
+from tests.matrix import LOGGED_IN, LOGIN, OK, TOKEN, Case, everyone
 
 MEMBERS = {"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403}
 ADMINS = {"anonymous": LOGIN, "outsider": 403, "reader": 403, "editor": OK, "coordinator": 403}
@@ -48,11 +48,10 @@ def _david(ctx):
 
 
 def _join_request(ctx):
-    from projects.organisations.models import JoinRequest
-    from tests.factories import make_user
+    from tests.factories import JoinRequestFactory, make_user
 
     petra = make_user("Petra Persson")
-    ctx["join_request"] = JoinRequest.objects.create(organisation=gemenskap(ctx), user=petra)
+    ctx["join_request"] = JoinRequestFactory(organisation=gemenskap(ctx), user=petra)
     return org(ctx) | {"request_pk": ctx["join_request"].pk}
 
 
@@ -92,9 +91,9 @@ def _bo_holds_a_verified_address(ctx):
 
 
 def _domain(ctx):
-    from projects.organisations.models import OrganisationDomain
+    from tests.factories import OrganisationDomainFactory
 
-    row = OrganisationDomain.objects.create(organisation=gemenskap(ctx), domain="gemenskap.se")
+    row = OrganisationDomainFactory(organisation=gemenskap(ctx), domain="gemenskap.se")
     return org(ctx) | {"domain_pk": row.pk}
 
 
@@ -136,9 +135,9 @@ def _org_details(ctx):
 
 
 CASES = {
-    "projects:organisation_list": Case(expect=everyone(OK)),
-    "projects:organisation_create": Case(expect=everyone(OK)),
-    "projects:organisation_detail": Case(kwargs=org, expect=everyone(OK)),
+    "projects:organisation_list": Case(expect=everyone(OK), perm=LOGGED_IN),
+    "projects:organisation_create": Case(expect=everyone(OK), perm=LOGGED_IN),
+    "projects:organisation_detail": Case(kwargs=org, expect=everyone(OK), perm=LOGGED_IN),
     # Only its administrators edit an organisation (the editor administers Gemenskap).
     "projects:organisation_edit": Case(
         kwargs=kommun_org,
@@ -146,8 +145,9 @@ CASES = {
         data=lambda ctx: {"name": "Nytt namn", "sector": "kommun", "org_number": ""},
         expect=KOMMUN_ADMINS,
         effect=_org_details,
+        perm="organisations.edit",
     ),
-    "projects:org_history": Case(kwargs=org, expect=MEMBERS),
+    "projects:org_history": Case(kwargs=org, expect=MEMBERS, perm="organisations.view_history"),
     # Anyone logged in may claim an organisation (staff decide); its administrator is sent back to it.
     "projects:org_claim": Case(
         kwargs=org,
@@ -156,6 +156,7 @@ CASES = {
         expect=everyone(OK),
         effect=_claims,
         changes=frozenset({"outsider", "reader", "coordinator"}),
+        perm=LOGGED_IN,
     ),
     # Asking to join: those outside send a request; members are told they are members already.
     "projects:org_join": Case(
@@ -165,20 +166,32 @@ CASES = {
         expect=everyone(OK),
         effect=_join_requests,
         changes=frozenset({"outsider", "coordinator"}),
+        perm=LOGGED_IN,
     ),
     "projects:org_join_answer": Case(
-        kwargs=_join_request, method="post", data=lambda ctx: {"answer": "accept"}, expect=ADMINS, effect=_members
+        kwargs=_join_request,
+        method="post",
+        data=lambda ctx: {"answer": "accept"},
+        expect=ADMINS,
+        effect=_members,
+        perm="organisations.manage_members",
     ),
-    "projects:org_members": Case(kwargs=org, expect=MEMBERS),
+    "projects:org_members": Case(kwargs=org, expect=MEMBERS, perm="organisations.view_members"),
     "projects:org_invite": Case(
         kwargs=kommun_org,
         method="post",
         data=lambda ctx: {"email": "dora@exempelkommun.se", "role": "member"},
         expect=KOMMUN_ADMINS,
         effect=lambda ctx: list(kommun(ctx).invitations.values_list("email", flat=True)),
+        perm="organisations.manage_members",
     ),
     "projects:org_member_role": Case(
-        kwargs=_cecilia, method="post", data=lambda ctx: {"role": "admin"}, expect=ADMINS, effect=_members
+        kwargs=_cecilia,
+        method="post",
+        data=lambda ctx: {"role": "admin"},
+        expect=ADMINS,
+        effect=_members,
+        perm="organisations.manage_members",
     ),
     # An administrator removes a member (leaving oneself: tests/organisations/test_org_tenancy.py).
     "projects:org_member_remove": Case(
@@ -187,8 +200,11 @@ CASES = {
         data=lambda ctx: {"successor": ""},
         expect=KOMMUN_ADMINS,
         effect=lambda ctx: _members(ctx, kommun),
+        perm="organisations.manage_members",
     ),
-    "projects:org_invitation_revoke": Case(kwargs=_org_invitation, method="post", expect=ADMINS, effect=_revoked),
+    "projects:org_invitation_revoke": Case(
+        kwargs=_org_invitation, method="post", expect=ADMINS, effect=_revoked, perm="organisations.manage_members"
+    ),
     "projects:org_domain_add": Case(
         kwargs=_bo_holds_a_verified_address,
         method="post",
@@ -196,8 +212,11 @@ CASES = {
         # A refused domain re-renders the page with the error (400); only the administrator adds it.
         expect=ADMINS,
         effect=_domains,
+        perm="organisations.manage_domains",
     ),
-    "projects:org_domain_remove": Case(kwargs=_domain, method="post", expect=ADMINS, effect=_domains),
+    "projects:org_domain_remove": Case(
+        kwargs=_domain, method="post", expect=ADMINS, effect=_domains, perm="organisations.manage_domains"
+    ),
     # Any of the organisation's people may accept being a party on its behalf.
     "projects:org_party_answer": Case(
         kwargs=_pending_party,
@@ -205,10 +224,12 @@ CASES = {
         data=lambda ctx: {"answer": "accept"},
         expect=MEMBERS,
         effect=_party_status,
+        perm="organisations.answer_party_requests",
     ),
     # The link is the credential (as for a collaboration's invitation).
     "projects:org_invitation_accept": Case(
         kwargs=lambda ctx: (_org_invitation(ctx), {"token": ctx["org_token"]})[1],
         expect={"anonymous": OK, "outsider": 403, "reader": 403, "editor": 403, "coordinator": 403},
+        perm=TOKEN,
     ),
 }

@@ -37,10 +37,11 @@ def _decided(ctx):
 REGISTER = {"anonymous": LOGIN, "outsider": 403, "reader": OK, "editor": OK, "coordinator": 403}
 
 CASES = {
-    "projects:org_register": Case(kwargs=_civil_org, expect=REGISTER),
-    "projects:org_register_csv": Case(kwargs=_civil_org, expect=REGISTER),
+    "projects:org_register": Case(kwargs=_civil_org, expect=REGISTER, perm="organisations.view_register"),
+    "projects:org_register_csv": Case(kwargs=_civil_org, expect=REGISTER, perm="organisations.view_register"),
     "projects:org_decided_agreement": Case(
         kwargs=_decided,
         expect={"anonymous": LOGIN, "outsider": 403, "reader": 403, "editor": 403, "coordinator": OK},
+        perm="organisations.read_decided_agreements",
     ),
 }

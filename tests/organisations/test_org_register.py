@@ -14,9 +14,15 @@ from django.utils import timezone
 
 from guides.models import CollaborationForm
 from projects.agreements import services as agreements
-from projects.agreements.models import Agreement, AgreementVersion, Decision, PartyRecord
-from projects.core.models import Collaboration, Party, PartyStatus, Phase, Role, Sector
+from projects.agreements.models import Agreement, AgreementVersion, Decision
+from projects.core.models import Collaboration, PartyStatus, Phase, Role, Sector
 from tests.factories import (
+    AgreementFactory,
+    AgreementVersionFactory,
+    CollaborationFactory,
+    DecisionFactory,
+    PartyFactory,
+    PartyRecordFactory,
     add_member,
     add_party,
     decided_iop,
@@ -50,7 +56,7 @@ def world():
     add_party(laxhjalp, name="Exempelkommun")
     idrott = make_organisation("Idrottsföreningen", Sector.IDEELL_FORENING)
     simskola = make_collaboration(coordinator=make_user("Ida Idrott"), organisation=idrott, title="Simskola")
-    Party.objects.create(collaboration=simskola, organisation=kommun, status=PartyStatus.PENDING)
+    PartyFactory(collaboration=simskola, organisation=kommun, status=PartyStatus.PENDING)
     return {
         "kommun": kommun,
         "gemenskap": gemenskap,
@@ -145,7 +151,7 @@ def test_a_row_has_form_period_phase_agreement_decision_and_record_number(client
     )
     version = decide(motesplats, [world["anna"], world["bo"]])
     ours = motesplats.parties.get(organisation=world["kommun"])
-    PartyRecord.objects.create(agreement=version.agreement, party=ours, record_number="KS 2026/123")
+    PartyRecordFactory(agreement=version.agreement, party=ours, record_number="KS 2026/123")
     html = page(client, world["anna"], world["kommun"])
     for text in (
         "Idéburet Offentligt Partnerskap",
@@ -242,8 +248,8 @@ def test_empty_states(client, world):
 def test_pages_keep_the_filters_and_htmx_gets_the_table_only(client, world):
     kommun = world["kommun"]
     for number in range(25):
-        collaboration = Collaboration.objects.create(title=f"Läsfrämjande {number:02}")
-        Party.objects.create(collaboration=collaboration, organisation=kommun)
+        collaboration = CollaborationFactory(title=f"Läsfrämjande {number:02}")
+        PartyFactory(collaboration=collaboration, organisation=kommun)
     html = page(client, world["anna"], kommun, q="läsfrämjande", status="pagaende")
     assert "25 träffar" in html and "Sida 1 av 2" in html
     assert "?sida=2&amp;q=l%C3%A4sfr%C3%A4mjande&amp;status=pagaende" in html
@@ -266,7 +272,7 @@ def test_pages_keep_the_filters_and_htmx_gets_the_table_only(client, world):
 def test_spreadsheet_has_a_header_and_a_row_per_collaboration(client, world):
     version = decide(world["motesplats"], [world["anna"], world["bo"]])
     ours = world["motesplats"].parties.get(organisation=world["kommun"])
-    PartyRecord.objects.create(agreement=version.agreement, party=ours, record_number="KS 2026/123")
+    PartyRecordFactory(agreement=version.agreement, party=ours, record_number="KS 2026/123")
     response, rows = spreadsheet(client, world["maja"], world["kommun"])
     assert response["Content-Disposition"] == (
         f'attachment; filename="samverkan-exempelkommun-{TODAY.isoformat()}.csv"'
@@ -348,7 +354,7 @@ def test_no_decided_agreement_or_not_a_party_is_404(client, world):
     simskola = world["simskola"]
     ida = simskola.memberships.get().user
     content = agreements.snapshot(agreements.create_agreement(simskola, user=ida))
-    version = AgreementVersion.objects.create(
+    version = AgreementVersionFactory(
         agreement=simskola.agreements.get(),
         number=1,
         content=content,
@@ -370,31 +376,31 @@ def populate(organisation, user, count, start=0):
     forms = list(CollaborationForm.objects.all()[:3]) + [None]
     other = make_organisation(f"Förening {start}", Sector.IDEELL_FORENING)
     for number in range(start, start + count):
-        collaboration = Collaboration.objects.create(
+        collaboration = CollaborationFactory(
             title=f"Samverkan {number:03}",
             form=forms[number % len(forms)],
             start_date=TODAY - timedelta(days=100),
             end_date=TODAY + timedelta(days=(7 * number) % 120 - 10),
             archived=number % 7 == 0,
         )
-        party = Party.objects.create(
+        party = PartyFactory(
             collaboration=collaboration,
             organisation=organisation,
             status=PartyStatus.PENDING if number % 5 == 0 else PartyStatus.ACCEPTED,
         )
-        Party.objects.create(collaboration=collaboration, organisation=other)
+        PartyFactory(collaboration=collaboration, organisation=other)
         if number % 3 == 0:
             collaboration.memberships.create(party=party, user=user, role=Role.READER)
         if number % 4 == 0:
             continue
         state = [Agreement.State.DRAFT, Agreement.State.FOR_DECISION, Agreement.State.DECIDED][number % 3]
-        agreement = Agreement.objects.create(collaboration=collaboration, title=collaboration.title, state=state)
-        PartyRecord.objects.create(agreement=agreement, party=party, record_number=f"KS {number}")
+        agreement = AgreementFactory(collaboration=collaboration, title=collaboration.title, state=state)
+        PartyRecordFactory(agreement=agreement, party=party, record_number=f"KS {number}")
         if state == Agreement.State.DECIDED:
-            version = AgreementVersion.objects.create(
+            version = AgreementVersionFactory(
                 agreement=agreement, number=1, content={}, content_hash="x", status=AgreementVersion.Status.DECIDED
             )
-            Decision.objects.create(
+            DecisionFactory(
                 version=version, party=party, approved=True, body="KS", decided_on=TODAY, reference=f"§ {number}"
             )
 

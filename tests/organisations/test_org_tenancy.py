@@ -4,7 +4,6 @@ speaks for an organisation; consent to be a party; handing over; a second tenant
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
@@ -22,6 +21,8 @@ from projects.organisations.models import (
 )
 from tests.factories import (
     PASSWORD,
+    EmailAddressFactory,
+    JoinRequestFactory,
     add_member,
     join_organisation,
     make_collaboration,
@@ -276,7 +277,7 @@ def test_join_request_twice_is_refused_with_a_message(client, victim):
 
 def test_public_mail_domain_is_refused_and_typed_text_kept(client, victim):
     kommun, anna, _ = victim
-    EmailAddress.objects.create(user=anna, email="anna@gmail.com", verified=True)
+    EmailAddressFactory(user=anna, email="anna@gmail.com", verified=True)
     client.force_login(anna)
     response = client.post(reverse("projects:org_domain_add", args=[kommun.pk]), {"domain": "gmail.com"})
     body = response.content.decode()
@@ -292,7 +293,7 @@ def test_a_domain_needs_a_verified_address_in_it(victim):
 
     with pytest.raises(ValidationError, match="verifierad e-postadress"):
         services.add_domain(kommun, user=anna, domain="exempelkommun.se")
-    EmailAddress.objects.create(user=anna, email="anna@exempelkommun.se", verified=True)
+    EmailAddressFactory(user=anna, email="anna@exempelkommun.se", verified=True)
     services.add_domain(kommun, user=anna, domain="Exempelkommun.SE")
     assert list(kommun.domains.values_list("domain", flat=True)) == ["exempelkommun.se"]
     assert Organisation.objects.with_verified().get(pk=kommun.pk).is_verified
@@ -300,10 +301,10 @@ def test_a_domain_needs_a_verified_address_in_it(victim):
 
 def test_a_confirmed_address_in_the_domain_joins_and_unverified_does_not(client, victim):
     kommun, anna, _ = victim
-    EmailAddress.objects.create(user=anna, email="anna@exempelkommun.se", verified=True)
+    EmailAddressFactory(user=anna, email="anna@exempelkommun.se", verified=True)
     services.add_domain(kommun, user=anna, domain="exempelkommun.se")
     carl = make_user("Carl Cat", email="carl@exempelkommun.se")
-    address = EmailAddress.objects.create(user=carl, email=carl.email, verified=False)
+    address = EmailAddressFactory(user=carl, email=carl.email, verified=False)
     client.force_login(carl)  # force_login bypasses the adapter: nothing joined yet
     assert not kommun.members.filter(user=carl).exists()
     from allauth.account.models import EmailConfirmationHMAC
@@ -427,13 +428,13 @@ def test_a_person_of_another_organisation_cannot_touch_it_by_any_route(client, v
     cecilia = make_user("Cecilia Carlsson")
     join_organisation(cecilia, kommun)
     target = kommun.members.get(user=cecilia)
-    jr = JoinRequest.objects.create(organisation=kommun, user=make_user("Petra Persson"))
+    jr = JoinRequestFactory(organisation=kommun, user=make_user("Petra Persson"))
     invitation = services.invite_member(kommun, user=anna, email="ny@exempelkommun.se")
-    EmailAddress.objects.create(user=anna, email="anna@exempelkommun.se", verified=True)
+    EmailAddressFactory(user=anna, email="anna@exempelkommun.se", verified=True)
     domain = services.add_domain(kommun, user=anna, domain="exempelkommun.se")
     other = make_collaboration(coordinator=make_user("Fia Fors"), organisation=forening, title="Annan")
     pending = actions.add_party(other, user=other.memberships.get().user, organisation=kommun)
-    EmailAddress.objects.create(user=bo, email="bo@exempelkommun.se", verified=False)  # not verified
+    EmailAddressFactory(user=bo, email="bo@exempelkommun.se", verified=False)  # not verified
     before = org_state(kommun)
     client.force_login(bo)
     k = kommun.pk

@@ -38,23 +38,31 @@ def _periods(ctx):
 CASES = {
     # Members read the phases page with the map; coordinators move the phase and start a new period;
     # editors and coordinators mark the map.
-    "projects:phases": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: manage.
+    "projects:phases": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="phases.view"),
     "projects:phase_advance": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"fran": "agendasattning"}, expect=MANAGE, effect=_phase
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"fran": "agendasattning"},
+        expect=MANAGE,
+        effect=_phase,
+        perm="phases.change_phase",
     ),
-    # permission: manage.
     "projects:phase_back": Case(
         kwargs=_in_formulering,
         method="post",
         data=lambda ctx: {"fran": "formulering", "comment": "Vi behöver formulera problemet igen."},
         expect=MANAGE,
         effect=_phase,
+        perm="phases.change_phase",
     ),
-    # permission: edit.
     "projects:map_save": Case(
-        kwargs=pk, method="post", data=lambda ctx: {"agendasattning-planned": "dialog"}, expect=EDIT, effect=_map
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: {"agendasattning-planned": "dialog"},
+        expect=EDIT,
+        effect=_map,
+        perm="phases.edit_map",
     ),
-    # permission: manage (phases.can_start_period: once per period).
-    "projects:period_start": Case(kwargs=pk, method="post", expect=MANAGE, effect=_periods),
+    # Its instance rule: once per period (phases.services.can_start_period).
+    "projects:period_start": Case(kwargs=pk, method="post", expect=MANAGE, effect=_periods, perm="phases.start_period"),
 }

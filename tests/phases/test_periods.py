@@ -25,6 +25,20 @@ from projects.form_choice.models import FormChoice
 from projects.phases import services as phases
 from projects.phases.models import MapEntry, PhaseChange
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
+from tests.factories import (
+    AgreementCommentFactory,
+    CommentFactory,
+    ConfirmationFactory,
+    FormChoiceFactory,
+    FormQuestionnaireFactory,
+    GoalFactory,
+    LoggedDecisionFactory,
+    MeetingFactory,
+    PrincipleCommitmentFactory,
+    PrincipleConcernFactory,
+    RiskFactory,
+    StakeholderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +58,7 @@ def save(collaboration, slug, user, text, status=None, party=None, index=0):
         text=text,
         status=status,
         base_version=0,
-    ).answer
+    ).obj
 
 
 @pytest.fixture
@@ -66,10 +80,8 @@ def lived(people):
     save(collaboration, "sjustegs-steg-7-framgang", bo, "Fler unga i föreningen.", party=forening)
     not_evaluation = save(collaboration, "mucf-problem", anna, "Unga saknar mötesplatser.", "discussed")
     save(collaboration, "mucf-metod", anna, "Borttagen sektion.", "discussed")
-    Confirmation.objects.create(answer=not_evaluation, party=kommun, version=1, confirmed_by=anna)
-    Comment.objects.create(
-        collaboration=collaboration, item=not_evaluation.item, party=kommun, author=anna, text="Bra start"
-    )
+    ConfirmationFactory(answer=not_evaluation, party=kommun, version=1, confirmed_by=anna)
+    CommentFactory(collaboration=collaboration, item=not_evaluation.item, party=kommun, author=anna, text="Bra start")
     # The agreement, decided by both parties.
     agreement = agreements.create_agreement(collaboration, user=anna)
     for section in agreement.sections.all():
@@ -90,12 +102,12 @@ def lived(people):
             reference="§ 4",
         )
     agreements.set_party_record(agreement, party=kommun, record_number="KS 2026/12")
-    AgreementComment.objects.create(section=first, party=kommun, author=anna, text="Tydligt")
+    AgreementCommentFactory(section=first, party=kommun, author=anna, text="Tydligt")
     # Principles, concerns, the map, the phase's history, a form choice and an invitation.
     principle = Principle.objects.first()
-    PrincipleCommitment.objects.create(collaboration=collaboration, principle=principle, text="Föreningen styr själv.")
-    PrincipleCommitment.objects.create(collaboration=collaboration, principle=Principle.objects.last(), text="")
-    PrincipleConcern.objects.create(collaboration=collaboration, principle=principle, raised_by=bo, text="Gnissel")
+    PrincipleCommitmentFactory(collaboration=collaboration, principle=principle, text="Föreningen styr själv.")
+    PrincipleCommitmentFactory(collaboration=collaboration, principle=Principle.objects.last(), text="")
+    PrincipleConcernFactory(collaboration=collaboration, principle=principle, raised_by=bo, text="Gnissel")
     phases.save_map(
         collaboration,
         user=anna,
@@ -114,7 +126,7 @@ def lived(people):
         target_group="Unga 13–19 år",
         description="Kvällsöppet",
     )
-    FormChoice.objects.create(collaboration=collaboration, form=agreement.form or _a_form(), chosen_by=anna)
+    FormChoiceFactory(collaboration=collaboration, form=agreement.form or _a_form(), chosen_by=anna)
     invitation = Invitation(collaboration=collaboration, party=forening, email="ny@gemenskap.se", invited_by=anna)
     invitation.new_token()
     invitation.save()
@@ -367,22 +379,18 @@ def test_evaluation_sections_are_the_uppfoljning_and_omformulering_ones():
 def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
     """Only the nodes with a Carry in projects.transfer.schema go with the new period: risks, goals,
     stakeholders, meetings, concerns, phase changes, form choices and comments stay in the old one."""
-    from projects.form_choice.models import FormQuestionnaire
-    from projects.goals.models import Goal
-    from projects.meetings.models import LoggedDecision, Meeting
-    from projects.stakeholders.models import Risk, Stakeholder
     from projects.transfer.schema import DOCUMENT
 
     old, users, _ = lived
     start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
-    Risk.objects.create(collaboration=old, title="Ledare slutar", probability=2, consequence=3)
-    Stakeholder.objects.create(collaboration=old, name="Fritidsgården", influence=3, interest=4)
-    Goal.objects.create(collaboration=old, title="Fler unga")
-    FormQuestionnaire.objects.create(collaboration=old, answers={"market": "no"})
-    meeting = Meeting.objects.create(
+    RiskFactory(collaboration=old, title="Ledare slutar", probability=2, consequence=3)
+    StakeholderFactory(collaboration=old, name="Fritidsgården", influence=3, interest=4)
+    GoalFactory(collaboration=old, title="Fler unga")
+    FormQuestionnaireFactory(collaboration=old, answers={"market": "no"})
+    meeting = MeetingFactory(
         collaboration=old, title="Styrgrupp", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
     )
-    LoggedDecision.objects.create(
+    LoggedDecisionFactory(
         collaboration=old, meeting=meeting, text="Vi startar", decided_on=datetime.date(2026, 3, 1), decided_by="Alla"
     )
     new = phases.start_new_period(old, user=users["coordinator"])

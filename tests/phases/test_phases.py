@@ -36,7 +36,7 @@ def answer(collaboration, slug, user, status, text="Vi har pratat om det.", part
         status=status,
         base_version=0,
     )
-    return result.answer
+    return result.obj
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, Case, pk
 
 def _open_concern(ctx):
     from guides.models import Principle
-    from projects.principles.models import PrincipleConcern
+    from tests.factories import PrincipleConcernFactory
 
-    concern = PrincipleConcern.objects.create(
+    concern = PrincipleConcernFactory(
         collaboration=ctx["collaboration"],
         principle=Principle.objects.get(slug="dialog"),
         raised_by=ctx["users"]["reader"],
@@ -40,14 +40,14 @@ def _section_tags(ctx):
 
 
 CASES = {
-    "projects:principles": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: edit.
+    "projects:principles": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="principles.view"),
     "projects:principle_save": Case(
         kwargs=lambda ctx: pk(ctx) | {"slug": "dialog"},
         method="post",
         data=lambda ctx: {"dialog-text": "Vi träffas varje månad.", "dialog-version": 0},
         expect=EDIT,
         effect=_commitment,
+        perm="principles.formulate",
     ),
     # Any member raises a concern, readers too (permission: view).
     "projects:concern_raise": Case(
@@ -56,21 +56,22 @@ CASES = {
         data=lambda ctx: {"text": "Uppföljningen glöms bort."},
         expect=MEMBERS_VIEW,
         effect=_concerns,
+        perm="principles.raise_concern",
     ),
-    # permission: manage.
     "projects:concern_resolve": Case(
         kwargs=_open_concern,
         method="post",
         data=lambda ctx: {"resolution": "Vi har bokat möten."},
         expect=MANAGE,
         effect=_concerns,
+        perm="principles.resolve_concern",
     ),
-    # permission: edit.
     "projects:principle_section_tags": Case(
         kwargs=lambda ctx: pk(ctx) | {"section_pk": ctx["agreement_section"].pk},
         method="post",
         data=lambda ctx: {"principles": ["dialog", "mangfald"]},
         expect=EDIT,
         effect=_section_tags,
+        perm="agreements.write_section",
     ),
 }

@@ -50,13 +50,19 @@ def _required(ctx):
 
 
 CASES = {
-    "projects:security": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:security_require": Case(kwargs=pk, expect=MANAGE),
-    # permission: manage (on a collaboration that requires it: releasing nothing changed nothing).
+    "projects:security": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="security.view"),
+    "projects:security_require": Case(kwargs=pk, expect=MANAGE, perm="security.require_mfa"),
+    # On a collaboration that requires it: releasing nothing changed nothing.
     "projects:security_release": Case(
-        kwargs=_required_and_everyone_confirmed, method="post", expect=MANAGE, effect=_required
+        kwargs=_required_and_everyone_confirmed,
+        method="post",
+        expect=MANAGE,
+        effect=_required,
+        perm="security.require_mfa",
     ),
     "projects:mfa_required": Case(
-        kwargs=pk, expect={"anonymous": LOGIN, "outsider": 404, "reader": OK, "editor": OK, "coordinator": OK}
+        kwargs=pk,
+        expect={"anonymous": LOGIN, "outsider": 404, "reader": OK, "editor": OK, "coordinator": OK},
+        perm="security.view",
     ),
 }

@@ -10,18 +10,16 @@ from tests.matrix import EDIT, MEMBERS_VIEW, Case, pk
 
 
 def _stakeholder(ctx):
-    from projects.stakeholders.models import Stakeholder
+    from tests.factories import StakeholderFactory
 
-    stakeholder = Stakeholder.objects.create(
-        collaboration=ctx["collaboration"], name="Socialnämnden", influence=5, interest=2
-    )
+    stakeholder = StakeholderFactory(collaboration=ctx["collaboration"], name="Socialnämnden", influence=5, interest=2)
     return pk(ctx) | {"stakeholder_pk": stakeholder.pk}
 
 
 def _risk(ctx):
-    from projects.stakeholders.models import Risk
+    from tests.factories import RiskFactory
 
-    risk = Risk.objects.create(
+    risk = RiskFactory(
         collaboration=ctx["collaboration"], title="Volontärerna räcker inte", probability=3, consequence=4
     )
     return pk(ctx) | {"risk_pk": risk.pk}
@@ -45,24 +43,35 @@ STAKEHOLDER_DATA = {"name": "Fritidsgården", "kind": "organisation", "influence
 RISK_DATA = {"title": "Lokalen försvinner", "probability": "2", "consequence": "5", "status": "open"}
 
 CASES = {
-    "projects:stakeholders": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    # permission: edit (all the POSTs below).
+    "projects:stakeholders": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="stakeholders.view"),
     "projects:stakeholder_add": Case(
-        kwargs=pk, method="post", data=lambda ctx: STAKEHOLDER_DATA, expect=EDIT, effect=_stakeholders
+        kwargs=pk,
+        method="post",
+        data=lambda ctx: STAKEHOLDER_DATA,
+        expect=EDIT,
+        effect=_stakeholders,
+        perm="stakeholders.edit_stakeholders",
     ),
-    "projects:stakeholder_edit": Case(kwargs=_stakeholder, expect=EDIT),
+    "projects:stakeholder_edit": Case(kwargs=_stakeholder, expect=EDIT, perm="stakeholders.edit_stakeholders"),
     "projects:stakeholder_move": Case(
         kwargs=_stakeholder,
         method="post",
         data=lambda ctx: {"influence": "1", "interest": "5"},
         expect=EDIT,
         effect=_stakeholders,
+        perm="stakeholders.edit_stakeholders",
     ),
-    "projects:stakeholder_delete": Case(kwargs=_stakeholder, method="post", expect=EDIT, effect=_stakeholders),
-    "projects:stakeholder_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:risks": Case(kwargs=pk, expect=MEMBERS_VIEW),
-    "projects:risk_add": Case(kwargs=pk, method="post", data=lambda ctx: RISK_DATA, expect=EDIT, effect=_risks),
-    "projects:risk_edit": Case(kwargs=_risk, expect=EDIT),
-    "projects:risk_close": Case(kwargs=_risk, method="post", expect=EDIT, effect=_risks),
-    "projects:risk_csv": Case(kwargs=pk, expect=MEMBERS_VIEW),
+    "projects:stakeholder_delete": Case(
+        kwargs=_stakeholder, method="post", expect=EDIT, effect=_stakeholders, perm="stakeholders.edit_stakeholders"
+    ),
+    "projects:stakeholder_csv": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="stakeholders.view"),
+    "projects:risks": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="stakeholders.view"),
+    "projects:risk_add": Case(
+        kwargs=pk, method="post", data=lambda ctx: RISK_DATA, expect=EDIT, effect=_risks, perm="stakeholders.edit_risks"
+    ),
+    "projects:risk_edit": Case(kwargs=_risk, expect=EDIT, perm="stakeholders.edit_risks"),
+    "projects:risk_close": Case(
+        kwargs=_risk, method="post", expect=EDIT, effect=_risks, perm="stakeholders.edit_risks"
+    ),
+    "projects:risk_csv": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="stakeholders.view"),
 }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from projects.core.models import Event
 from projects.stakeholders import services as rules
 from projects.stakeholders.models import Risk
-from tests.factories import add_party, make_collaboration, make_user
+from tests.factories import RiskFactory, add_party, make_collaboration, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def url(name, collaboration, **kwargs):
 
 
 def add(collaboration, title="Volontärerna räcker inte", probability=3, consequence=4, **fields):
-    return Risk.objects.create(
+    return RiskFactory(
         collaboration=collaboration, title=title, probability=probability, consequence=consequence, **fields
     )
 

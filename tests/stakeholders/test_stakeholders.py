@@ -12,7 +12,7 @@ from django.urls import reverse
 from projects.core.models import Event
 from projects.stakeholders import services as rules
 from projects.stakeholders.models import Stakeholder
-from tests.factories import make_collaboration, make_user
+from tests.factories import StakeholderFactory, make_collaboration, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,7 @@ def url(name, collaboration, **kwargs):
 
 
 def add(collaboration, name="Socialnämnden", influence=5, interest=2, **fields):
-    return Stakeholder.objects.create(
-        collaboration=collaboration, name=name, influence=influence, interest=interest, **fields
-    )
+    return StakeholderFactory(collaboration=collaboration, name=name, influence=influence, interest=interest, **fields)
 
 
 def map_svg(response):

@@ -13,19 +13,40 @@ from django.utils import timezone
 
 from guides.models import CollaborationForm, Item, Level, Principle
 from projects.agreements import services as agreements
-from projects.agreements.models import AgreementComment, AgreementVersion, Decision
+from projects.agreements.models import AgreementVersion
 from projects.checklists import services as checklists
-from projects.checklists.models import Answer, ChecklistSection, Comment, Confirmation
+from projects.checklists.models import Answer, ChecklistSection
 from projects.core.models import Collaboration, Event, Membership, Organisation, Party, PartyStatus, Phase, Role
-from projects.form_choice.models import FormChoice, FormQuestionnaire
-from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
-from projects.meetings.models import LoggedDecision, Meeting, MeetingParticipant
+from projects.meetings.models import LoggedDecision, Meeting
 from projects.organisations.models import OrganisationEvent, OrganisationMember, OrgRole
-from projects.phases.models import MapEntry, PhaseChange
-from projects.principles.models import PrincipleCommitment, PrincipleConcern
-from projects.stakeholders.models import Risk, Stakeholder
+from projects.stakeholders.models import Risk
 from projects.transfer import services as transfer
-from tests.factories import join_organisation, make_user
+from tests.factories import (
+    AgreementCommentFactory,
+    AgreementVersionFactory,
+    AnswerFactory,
+    CommentFactory,
+    ConfirmationFactory,
+    DecisionFactory,
+    FormChoiceFactory,
+    FormQuestionnaireFactory,
+    GoalAcceptanceFactory,
+    GoalFactory,
+    IndicatorFactory,
+    LoggedDecisionFactory,
+    MapEntryFactory,
+    MeasurementFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OrganisationFactory,
+    PhaseChangeFactory,
+    PrincipleCommitmentFactory,
+    PrincipleConcernFactory,
+    RiskFactory,
+    StakeholderFactory,
+    join_organisation,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +56,7 @@ T0 = timezone.make_aware(datetime(2026, 3, 1, 9, 30))
 
 def build_everything(collaboration, users):
     """Every kind of data a collaboration holds, through the domain functions where they exist and
-    the ORM where they are someone else's (still being written)."""
+    the factories (tests.factories) where they are someone else's (still being written)."""
     anna, bo = users["coordinator"], users["editor"]
     kommun = anna.memberships.get().party
     forening = bo.memberships.get().party
@@ -66,7 +87,7 @@ def build_everything(collaboration, users):
         text="Vi mäter",
         status="discussed",
         base_version=0,
-    ).answer
+    ).obj
     checklists.save_answer(
         collaboration=collaboration,
         item=items[0],
@@ -76,7 +97,7 @@ def build_everything(collaboration, users):
         status="agreed",
         base_version=1,
     )
-    Confirmation.objects.create(answer=first, party=forening, version=2, confirmed_by=bo, created_at=T0)
+    ConfirmationFactory(answer=first, party=forening, version=2, confirmed_by=bo, created_at=T0)
     checklists.save_answer(
         collaboration=collaboration,
         item=items[1],
@@ -86,7 +107,7 @@ def build_everything(collaboration, users):
         status="discussed",
         base_version=0,
     )
-    Comment.objects.create(collaboration=collaboration, item=items[0], party=kommun, author=anna, text=HOSTILE)
+    CommentFactory(collaboration=collaboration, item=items[0], party=kommun, author=anna, text=HOSTILE)
 
     agreement = agreements.create_agreement(collaboration, user=anna, form=form)
     agreement.writers.add(anna.memberships.get())
@@ -95,10 +116,10 @@ def build_everything(collaboration, users):
     section.refresh_from_db()
     agreements.save_section(section, user=bo, text="Andra " + HOSTILE, base_version=1)
     section.principles.set(Principle.objects.order_by("order")[:2])
-    AgreementComment.objects.create(section=section, party=forening, author=bo, text="Bra!", created_at=T0)
+    AgreementCommentFactory(section=section, party=forening, author=bo, text="Bra!", created_at=T0)
     agreements.set_party_record(agreement, party=kommun, record_number="KS 2026/12", signatory="Anna", wet_ink=True)
     content = agreements.snapshot(agreement)
-    old = AgreementVersion.objects.create(
+    old = AgreementVersionFactory(
         agreement=agreement,
         number=1,
         content=content,
@@ -108,7 +129,7 @@ def build_everything(collaboration, users):
         frozen_at=T0,
     )
     content2 = agreements.snapshot(agreement) | {"title": "Version två"}
-    decided = AgreementVersion.objects.create(
+    decided = AgreementVersionFactory(
         agreement=agreement,
         number=2,
         content=content2,
@@ -118,7 +139,7 @@ def build_everything(collaboration, users):
         frozen_at=T0 + timedelta(days=3),
     )
     for party, reference in ((kommun, "KS 2026-03-10 § 12"), (forening, "Styrelsemöte 2026-03-08")):
-        Decision.objects.create(
+        DecisionFactory(
             version=decided,
             party=party,
             approved=True,
@@ -128,7 +149,7 @@ def build_everything(collaboration, users):
             recorded_by=anna,
             recorded_at=T0 + timedelta(days=9),
         )
-    Decision.objects.create(
+    DecisionFactory(
         version=old,
         party=forening,
         approved=False,
@@ -141,8 +162,8 @@ def build_everything(collaboration, users):
     agreement.state = "decided"
     agreement.save()
 
-    FormQuestionnaire.objects.create(collaboration=collaboration, answers={"market": "no"}, updated_by=anna)
-    FormChoice.objects.create(
+    FormQuestionnaireFactory(collaboration=collaboration, answers={"market": "no"}, updated_by=anna)
+    FormChoiceFactory(
         collaboration=collaboration,
         form=form,
         answers={"market": "no"},
@@ -151,16 +172,16 @@ def build_everything(collaboration, users):
         chosen_by=anna,
     )
     levels = list(Level.objects.order_by("order"))
-    MapEntry.objects.create(
+    MapEntryFactory(
         collaboration=collaboration, phase=Phase.BESLUT, planned_level=levels[-1], actual_level=levels[1], note="Ok"
     )
-    MapEntry.objects.create(collaboration=collaboration, phase=Phase.FORMULERING, planned_level=levels[0])
+    MapEntryFactory(collaboration=collaboration, phase=Phase.FORMULERING, planned_level=levels[0])
     principle = Principle.objects.order_by("order").first()
-    PrincipleCommitment.objects.create(collaboration=collaboration, principle=principle, text="Så här", version=2)
-    PrincipleConcern.objects.create(
+    PrincipleCommitmentFactory(collaboration=collaboration, principle=principle, text="Så här", version=2)
+    PrincipleConcernFactory(
         collaboration=collaboration, principle=principle, party=forening, raised_by=bo, text="Det gnisslar " + HOSTILE
     )
-    PrincipleConcern.objects.create(
+    PrincipleConcernFactory(
         collaboration=collaboration,
         principle=principle,
         raised_by=bo,
@@ -169,8 +190,8 @@ def build_everything(collaboration, users):
         resolved_at=T0,
         resolution="Vi pratade",
     )
-    PhaseChange.objects.create(collaboration=collaboration, from_phase="", to_phase=Phase.FORMULERING, changed_by=anna)
-    PhaseChange.objects.create(
+    PhaseChangeFactory(collaboration=collaboration, from_phase="", to_phase=Phase.FORMULERING, changed_by=anna)
+    PhaseChangeFactory(
         collaboration=collaboration,
         from_phase=Phase.FORMULERING,
         to_phase=Phase.UPPFOLJNING,
@@ -178,7 +199,7 @@ def build_everything(collaboration, users):
         note="Vidare",
         changed_by=anna,
     )
-    Stakeholder.objects.create(
+    StakeholderFactory(
         collaboration=collaboration,
         name="Fritidsgården",
         influence=4,
@@ -187,7 +208,7 @@ def build_everything(collaboration, users):
         notes=HOSTILE,
         updated_by=bo,
     )
-    Risk.objects.create(
+    RiskFactory(
         collaboration=collaboration,
         title="Ledare slutar",
         probability=4,
@@ -197,15 +218,15 @@ def build_everything(collaboration, users):
         review_date=date(2026, 6, 1),
         updated_by=bo,
     )
-    Risk.objects.create(
+    RiskFactory(
         collaboration=collaboration, title="Stängd risk", probability=1, consequence=1, status=Risk.Status.CLOSED
     )
-    goal = Goal.objects.create(
+    goal = GoalFactory(
         collaboration=collaboration, title="Fler unga", specific=True, measurable=True, due_date=date(2027, 6, 1)
     )
-    GoalAcceptance.objects.create(goal=goal, party=kommun, accepted_by=anna)
-    GoalAcceptance.objects.create(goal=goal, party=forening, accepted_by=bo)
-    indicator = Indicator.objects.create(
+    GoalAcceptanceFactory(goal=goal, party=kommun, accepted_by=anna)
+    GoalAcceptanceFactory(goal=goal, party=forening, accepted_by=bo)
+    indicator = IndicatorFactory(
         goal=goal,
         name="Besökare per vecka",
         unit="personer",
@@ -214,11 +235,9 @@ def build_everything(collaboration, users):
         target=Decimal("100.5"),
         target_date=date(2027, 6, 1),
     )
-    Measurement.objects.create(
-        indicator=indicator, value=Decimal("55.25"), measured_on=date(2026, 4, 1), party=forening
-    )
-    Measurement.objects.create(indicator=indicator, value=Decimal("70"), measured_on=date(2026, 6, 1), recorded_by=bo)
-    meeting = Meeting.objects.create(
+    MeasurementFactory(indicator=indicator, value=Decimal("55.25"), measured_on=date(2026, 4, 1), party=forening)
+    MeasurementFactory(indicator=indicator, value=Decimal("70"), measured_on=date(2026, 6, 1), recorded_by=bo)
+    meeting = MeetingFactory(
         collaboration=collaboration,
         title="Styrgrupp",
         kind=Meeting.Kind.STEERING,
@@ -232,11 +251,11 @@ def build_everything(collaboration, users):
         sequence=1,
         created_by=anna,
     )
-    MeetingParticipant.objects.create(
+    MeetingParticipantFactory(
         meeting=meeting, party=kommun, user=anna, name="Anna Andersson", approved_minutes_at=T0, approved_version=2
     )
-    MeetingParticipant.objects.create(meeting=meeting, party=forening, name="Gäst utan konto")
-    LoggedDecision.objects.create(
+    MeetingParticipantFactory(meeting=meeting, party=forening, name="Gäst utan konto")
+    LoggedDecisionFactory(
         collaboration=collaboration,
         meeting=meeting,
         text="Vi startar",
@@ -245,7 +264,7 @@ def build_everything(collaboration, users):
         mandate="Överenskommelsen § 4",
         recorded_by=anna,
     )
-    LoggedDecision.objects.create(
+    LoggedDecisionFactory(
         collaboration=collaboration,
         text="Kort varsel " + HOSTILE,
         decided_on=date(2026, 3, 5),
@@ -467,7 +486,7 @@ def test_an_importer_who_is_a_member_of_none_of_the_organisations_is_refused(cli
     document = transfer.export_collaboration(collaboration)
     stranger = make_user("Olle Utomstående")
     # Not even an organisation of the same name counts: only the registered organisation, by number.
-    join_organisation(stranger, Organisation.objects.create(name="Föreningen Gemenskap", sector="ideell_forening"))
+    join_organisation(stranger, OrganisationFactory(name="Föreningen Gemenskap", sector="ideell_forening"))
     before = all_counts()
     with pytest.raises(transfer.InvalidImport) as caught:
         import_as(stranger, document)
@@ -730,15 +749,15 @@ def grow(collaboration, users, n):
     """n more of every repeated kind of row."""
     anna = users["coordinator"]
     party = anna.memberships.get().party
-    goal = Goal.objects.create(collaboration=collaboration, title="Mål")
+    goal = GoalFactory(collaboration=collaboration, title="Mål")
     agreement = collaboration.agreements.get()
     version = agreement.versions.order_by("number").first()
     section = agreement.sections.first()
     items = list(Item.objects.filter(kind="question").order_by("pk")[:n])
     for i in range(n):
-        Risk.objects.create(collaboration=collaboration, title=f"R{i}", probability=2, consequence=3, updated_by=anna)
-        Stakeholder.objects.create(collaboration=collaboration, name=f"S{i}", influence=1, interest=2)
-        indicator = Indicator.objects.create(
+        RiskFactory(collaboration=collaboration, title=f"R{i}", probability=2, consequence=3, updated_by=anna)
+        StakeholderFactory(collaboration=collaboration, name=f"S{i}", influence=1, interest=2)
+        indicator = IndicatorFactory(
             goal=goal,
             name=f"I{i}",
             unit="st",
@@ -747,12 +766,12 @@ def grow(collaboration, users, n):
             target=2,
             target_date=date(2027, 1, 1),
         )
-        Measurement.objects.create(indicator=indicator, value=i, measured_on=date(2026, 2, 1), recorded_by=anna)
-        meeting = Meeting.objects.create(
+        MeasurementFactory(indicator=indicator, value=i, measured_on=date(2026, 2, 1), recorded_by=anna)
+        meeting = MeetingFactory(
             collaboration=collaboration, title=f"M{i}", starts_at=T0, ends_at=T0 + timedelta(hours=1)
         )
-        MeetingParticipant.objects.create(meeting=meeting, party=party, user=anna, name="Anna")
-        LoggedDecision.objects.create(
+        MeetingParticipantFactory(meeting=meeting, party=party, user=anna, name="Anna")
+        LoggedDecisionFactory(
             collaboration=collaboration,
             meeting=meeting,
             text="B",
@@ -760,12 +779,12 @@ def grow(collaboration, users, n):
             decided_by="X",
             recorded_by=anna,
         )
-        answer = Answer.objects.create(
+        answer = AnswerFactory(
             collaboration=collaboration, item=items[i], party=party, text="t", version=1, updated_by=anna
         )
         answer.revisions.create(version=1, text="t", status="discussed", author=anna)
-        Comment.objects.create(collaboration=collaboration, item=items[i], author=anna, text="k")
-        AgreementComment.objects.create(section=section, author=anna, text="k")
+        CommentFactory(collaboration=collaboration, item=items[i], author=anna, text="k")
+        AgreementCommentFactory(section=section, author=anna, text="k")
         section.revisions.create(version=100 + i, text="t", author=anna)
     assert version is not None
 
