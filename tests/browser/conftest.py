@@ -122,7 +122,7 @@ def new_page(browser):
 
     def open_page(viewport="desktop"):
         context = watch_csp(browser.new_context(viewport=VIEWPORTS[viewport], locale="sv-SE"))
-        context.set_default_timeout(5_000)
+        context.set_default_timeout(10_000)  # a loaded 2-core CI machine: 5 s timed out clicks (agreement flow)
         contexts.append(context)
         return context.new_page()
 
