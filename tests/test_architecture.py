@@ -1,7 +1,7 @@
 """The layout's rules, checked on the source (docs/architecture.md):
 
 * views never write: a views module calls no ``save``/``delete``/``create``/``update``/``set`` …;
-  the writes are in services (``actions.py``, ``<feature>.py``, ``organisations/services.py``);
+  the writes are in services (each feature's ``services.py``);
 * no role is compared outside the permission policies (``permissions.py`` of the app and of a
   feature): the rest of the code asks the policy for a named permission. Also outside them: no
   ``policy.role_allows(role, …)`` (the role table, asked with a raw role), no ``Action.…`` (the role

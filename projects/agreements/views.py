@@ -54,7 +54,9 @@ def agreement_detail(request, collaboration):
     return _render_detail(request, collaboration)
 
 
-def _render_detail(request, collaboration, decision_form=None, status=200):
+def _render_detail(request, collaboration, decision_form=None, status=200, pending=None):
+    """The agreement page. ``pending``: {section pk: {"text", "version", "error", "theirs"}} for a
+    section whose text was not saved (without JavaScript): its field keeps the person's text."""
     agreement = _agreement(collaboration)
     can_manage = policy.user_has_permission(request.user, perms.MANAGE, collaboration)
     if agreement is None:
@@ -74,6 +76,8 @@ def _render_detail(request, collaboration, decision_form=None, status=200):
         .annotate(n_comments=Count("comments"))
         .prefetch_related("principles")
     )
+    for section in sections:
+        section.pending = (pending or {}).get(section.pk)
     versions = list(agreement.versions.prefetch_related("decisions__party__organisation", "decisions__recorded_by"))
     current = agreements.current_version(agreement)
     parties = list(collaboration.parties.select_related("organisation"))
@@ -193,16 +197,12 @@ def agreement_section_save(request, collaboration, section_pk):
         except AgreementError as exc:
             error = str(exc)
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif result.conflict:
-            messages.error(
-                request,
-                _("Någon annan sparade avsnittet medan du skrev. Din text är inte sparad; den står nedan under deras."),
-            )
-            request.session["agreement_mine"] = {str(section.pk): text}
-        else:
-            messages.success(request, _("Avsnittet är sparat."))
+        if error or result.conflict:
+            # The page again, the person's text kept in its field (with theirs beside it after a
+            # conflict: saving again keeps the person's text).
+            pending = {"text": text, "error": error, "theirs": result, "version": result.version if result else base}
+            return _render_detail(request, collaboration, status=409 if result else 400, pending={section.pk: pending})
+        messages.success(request, _("Avsnittet är sparat."))
         return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#sec-{section.pk}")
     context = {"collaboration": collaboration, "s": result.obj if result else section, "error": error, "result": result}
     response = render(request, "projects/agreements/agreement.html#section-meta", context)

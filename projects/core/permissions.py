@@ -45,7 +45,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
-from projects.core.models import Collaboration, Membership, Organisation, Role
+from projects.core.models import Collaboration, Membership, Role
 from projects.security import services as security
 from samverkan.safe_urls import same_site_path
 
@@ -176,19 +176,16 @@ class CollaborationPolicy:
             user._membership_cache = {}
         user._membership_cache[membership.collaboration_id] = membership
 
-    def role_allows(self, role, level, *, archived=False):
-        """The role table: whether ``role`` has the role ``level`` (only reading in an archived
-        collaboration). Outside the permissions modules, ask for a named permission instead."""
-        allowed = ROLE_ACTIONS.get(role, set())
-        if archived:
-            allowed = allowed & ARCHIVED_ACTIONS
-        return level in allowed
+    def role_allows(self, role, level):
+        """The role table: whether ``role`` has the role ``level``. Outside the permissions modules,
+        ask for a named permission instead."""
+        return level in ROLE_ACTIONS.get(role, set())
 
     def membership_has_permission(self, membership, perm, obj=None, *, archived=False):
         perm = registry[perm]
         if membership is None or (archived and not perm.archived):
             return False
-        if perm.level not in ROLE_ACTIONS.get(membership.role, set()):
+        if not self.role_allows(membership.role, perm.level):
             return False
         return obj is None or perm.check is None or bool(perm.check(membership, obj))
 
@@ -232,15 +229,6 @@ CHANGE_SETTINGS = register(
 MANAGE_PARTIES = register("core.manage_parties", "lägga till, ändra och ta bort parter", Action.MANAGE)
 MANAGE_PEOPLE = register("core.manage_people", "ändra personers roller och ta bort personer", Action.MANAGE)
 INVITE = register("core.invite", "bjuda in personer, skicka om och återkalla inbjudningar", Action.MANAGE)
-
-
-def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Only an organisation's administrators (and staff) change its details: the organisations
-    feature's policy decides (projects/organisations/permissions.py)."""
-    from projects.organisations.permissions import Perm
-    from projects.organisations.permissions import policy as organisation_policy
-
-    return organisation_policy.user_has_permission(user, Perm.EDIT, organisation)
 
 
 def collaboration_required(perm=VIEW):

@@ -297,3 +297,29 @@ def test_the_start_form_offers_the_form_the_parties_chose(client, people):
     client.force_login(users["coordinator"])
     page = client.get(reverse("projects:agreement", args=[collaboration.pk])).content.decode()
     assert f'<option value="{collaboration.form_id}" selected>' in page
+
+
+def test_without_javascript_a_conflict_keeps_my_text_in_the_field(client, setup):
+    collaboration, users, agreement = setup
+    section = agreement.sections.get(key="iop-rubrik-syfte")
+    client.force_login(users["editor"])
+    assert save(client, collaboration, section, "Deras text.", section.version).status_code == 200
+    client.force_login(users["coordinator"])
+    response = client.post(
+        url("agreement_section_save", collaboration, section.pk),
+        {f"s{section.pk}-text": "Min text.", f"s{section.pk}-version": section.version},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert ">Min text.</textarea>" in body  # kept in the field, not lost
+    assert "Deras text." in body and "spara igen för att behålla den" in body
+    section.refresh_from_db()
+    assert section.text == "Deras text."
+    # Saving again from that page keeps the person's text.
+    response = client.post(
+        url("agreement_section_save", collaboration, section.pk),
+        {f"s{section.pk}-text": "Min text.", f"s{section.pk}-version": section.version},
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.text == "Min text."

@@ -123,9 +123,9 @@ def test_organisation_is_not_member_just_by_existing(collaboration):
     # A person in the collaboration for one party is not a member of the other party's organisation.
     outsider_org = make_organisation("Annan förening", Sector.IDEELL_FORENING)
     member = add_member(collaboration, name="Dan Dahl")
-    from projects.core.permissions import can_edit_organisation
+    from projects.organisations.permissions import Perm, policy
 
-    assert not can_edit_organisation(member.user, outsider_org)
+    assert not policy.user_has_permission(member.user, Perm.EDIT, outsider_org)
 
 
 def test_a_reader_cannot_edit_the_organisation(client, collaboration):
