@@ -104,6 +104,7 @@ class AgreementVersion(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.FOR_DECISION)
     frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     frozen_at = models.DateTimeField(default=timezone.now)
+    decide_by = models.DateField(_("beslut senast"), null=True, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="The decided version's PDF, kept.")
 
     class Meta:

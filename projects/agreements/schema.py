@@ -54,7 +54,7 @@ NODES = (
                            **_revisions(AgreementSection.MAX_LENGTH)),
                       Node("comments", AgreementComment, "party author text created_at", **_by("created_at")),
                   )),
-             Node("versions", AgreementVersion, "number content content_hash status frozen_by frozen_at",
+             Node("versions", AgreementVersion, "number content content_hash status frozen_by frozen_at decide_by",
                   order=("number",), unique=("number",), types={"number": Int(1), "content_hash": HASH},
                   defaults={"status": ...},
                   children=(

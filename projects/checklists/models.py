@@ -25,6 +25,7 @@ class ChecklistSection(models.Model):
         _("svaras"), max_length=20, choices=[("joint", _("Gemensamt svar")), ("per_party", _("Varje part svarar"))]
     )
     active = models.BooleanField(default=True, help_text="False when a coordinator has removed it.")
+    due_date = models.DateField(_("klart senast"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

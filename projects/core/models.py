@@ -267,6 +267,11 @@ class Membership(models.Model):
     party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.PROTECT, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("roll"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    records_decisions = models.BooleanField(
+        _("registrerar partens beslut"),
+        default=False,
+        help_text="Firmatecknare or delegate. While nobody of a party is marked, its coordinators record.",
+    )
     created_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
 
     class Meta:

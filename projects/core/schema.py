@@ -63,6 +63,7 @@ EXCLUDED = {
     },
     Membership: {
         "user": "written as people[].name and .email: an import makes nobody a member (ImportResult.to_invite)",
+        "records_decisions": "who may record a party's decision is its own choice, made again where it is imported",
         "created_at": MADE_HERE,
     },
 }

@@ -18,6 +18,10 @@ class Goal(models.Model):
     measurable = models.BooleanField(_("mätbart"), default=False)
     realistic = models.BooleanField(_("realistiskt"), default=False)
     due_date = models.DateField(_("klart senast"), null=True, blank=True, help_text=_("Tidsatt: när ska målet nås?"))
+    measure_by = models.DateField(_("mät senast"), null=True, blank=True)
+    measure_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When measure_by was set: every indicator is measured again after it."
+    )
     order = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)

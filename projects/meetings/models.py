@@ -32,6 +32,7 @@ class Meeting(Versioned, models.Model):
     minutes = models.TextField(_("protokoll"), max_length=50_000, blank=True)
     minutes_version = models.PositiveIntegerField(default=0)
     minutes_locked_at = models.DateTimeField(null=True, blank=True, help_text="Every participant approved: locked.")
+    minutes_due = models.DateField(_("protokollet godkänns senast"), null=True, blank=True)
     uid = models.CharField(max_length=100, unique=True, editable=False, help_text="iCalendar UID, stable.")
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: grows with each change.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

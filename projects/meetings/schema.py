@@ -9,7 +9,7 @@ REF_KINDS[Meeting] = "meeting"
 # fmt: off
 NODES = (
     Node("meetings", Meeting, "title kind starts_at ends_at place link agenda minutes minutes_version "
-         "minutes_locked_at sequence created_by updated_at", **_by("starts_at"), ref=True,
+         "minutes_locked_at minutes_due sequence created_by updated_at", **_by("starts_at"), ref=True,
          after={"ends_at": ("starts_at", "after_meeting_start")},
          children=(
              Node("participants", MeetingParticipant, "party user name approved_minutes_at approved_version"),

@@ -672,6 +672,7 @@ def test_export_view_downloads_the_document_for_coordinators(client, world):
         "status",
         "frozen_by",
         "frozen_at",
+        "decide_by",
         "decisions",
     }  # no PDF bytes
     client.force_login(users["editor"])
