@@ -31,11 +31,12 @@ from projects.core.schema import ORGANISATION  # noqa: F401
 from projects.form_choice import schema as form_choice
 from projects.goals import schema as goals
 from projects.meetings import schema as meetings
+from projects.notifications import schema as notifications
 from projects.phases import schema as phases
 from projects.principles import schema as principles
 from projects.stakeholders import schema as stakeholders
 
-FEATURES = (core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings)
+FEATURES = (core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications)
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
     "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
