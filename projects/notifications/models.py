@@ -29,7 +29,7 @@ class Frequency(models.TextChoices):
 
 
 # What a person gets until they choose: at once, except comments (a daily summary is enough).
-DEFAULT_FREQUENCY = {kind: Frequency.NOW for kind in Kind} | {Kind.COMMENT: Frequency.DAILY}
+DEFAULT_FREQUENCY = dict.fromkeys(Kind, Frequency.NOW) | {Kind.COMMENT: Frequency.DAILY}
 
 
 class Profile(models.Model):

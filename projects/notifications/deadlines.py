@@ -1,0 +1,232 @@
+"""Reminders before a deadline: 7 days before (or as soon as the date is within a week) and on the
+day, to the people whose turn it is, once per person, deadline, date and stage (the notice's key: a
+moved date is reminded of again; a second run of send_reminders the same day sends nothing new).
+
+The deadlines: a checklist section's due date, a frozen version's decision round, a meeting's minutes
+approval and a goal's round of measurements. Those already done are not reminded of."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guides.models import Item as GuideItem
+from projects.agreements.models import Agreement, AgreementVersion, Decision
+from projects.agreements.queries import decision_recorders
+from projects.checklists import permissions as checklist_perms
+from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
+from projects.core.models import Membership
+from projects.core.permissions import policy
+from projects.goals import permissions as goal_perms
+from projects.goals.models import Goal, Indicator, Measurement
+from projects.meetings.models import Meeting, MeetingParticipant
+from projects.notifications.models import Kind
+from projects.notifications.services import notify
+
+WEEK = 7
+
+
+@dataclass
+class Deadline:
+    key: str
+    collaboration: object
+    due: object
+    path: str
+    recipients: list
+
+
+def _stage(due, today):
+    days = (due - today).days
+    if days == 0:
+        return "day"
+    if 0 < days <= WEEK:
+        return "week"
+    return None
+
+
+def _window(today):
+    return (today, today + timedelta(days=WEEK))
+
+
+def send_deadline_reminders(today):
+    """Record (and send after the commit) the reminders due today. Returns how many notices."""
+    count = 0
+    for collect in (_sections, _decision_rounds, _minutes, _measurements):
+        for deadline, describe in collect(today):
+            stage = _stage(deadline.due, today)
+            if stage is None or not deadline.recipients:
+                continue
+            count += len(
+                notify(
+                    Kind.DEADLINE,
+                    deadline.recipients,
+                    collaboration=deadline.collaboration,
+                    key=f"{deadline.key}:{deadline.due.isoformat()}:{stage}",
+                    path=deadline.path,
+                    message=_message(describe, deadline, today),
+                )
+            )
+    return count
+
+
+def _message(describe, deadline, today):
+    def message():
+        what = describe()
+        date = date_format(deadline.due, "j F Y")
+        days = (deadline.due - today).days
+        if days == 0:
+            subject = _("I dag: %(what)s") % {"what": what}
+        else:
+            subject = ngettext("Om %(n)d dag: %(what)s", "Om %(n)d dagar: %(what)s", days) % {"n": days, "what": what}
+        body = _("%(what)s senast %(date)s, i samverkan %(title)s.") % {
+            "what": what,
+            "date": date,
+            "title": deadline.collaboration.title,
+        }
+        return subject, body
+
+    return message
+
+
+def _members_by_collaboration(collaboration_ids, perm):
+    people = {}
+    rows = Membership.objects.filter(collaboration_id__in=collaboration_ids, role__in=policy.roles_for(perm))
+    for membership in rows.select_related("user"):
+        people.setdefault(membership.collaboration_id, []).append(membership.user)
+    return people
+
+
+def _sections(today):
+    sections = list(
+        ChecklistSection.objects.filter(
+            active=True, due_date__range=_window(today), collaboration__archived=False
+        ).select_related("section", "collaboration")
+    )
+    if not sections:
+        return
+    questions = dict(
+        GuideItem.objects.current()
+        .filter(section_id__in={cs.section_id for cs in sections}, kind=GuideItem.Kind.QUESTION)
+        .values_list("section_id")
+        .annotate(n=Count("pk"))
+    )
+    done = {
+        (row["collaboration_id"], row["item__section_id"]): row["n"]
+        for row in Answer.objects.filter(
+            collaboration_id__in={cs.collaboration_id for cs in sections},
+            item__section_id__in={cs.section_id for cs in sections},
+            item__retired=False,
+            item__kind=GuideItem.Kind.QUESTION,
+            status__in=[AnswerStatus.AGREED, AnswerStatus.NOT_RELEVANT],
+        )
+        .values("collaboration_id", "item__section_id")
+        .annotate(n=Count("pk"))
+    }
+    parties = dict(
+        Membership.objects.filter(collaboration_id__in={cs.collaboration_id for cs in sections})
+        .values_list("collaboration_id")
+        .annotate(n=Count("party", distinct=True))
+    )
+    people = _members_by_collaboration({cs.collaboration_id for cs in sections}, checklist_perms.EDIT_ANSWER)
+    for cs in sections:
+        expected = questions.get(cs.section_id, 0) * (parties.get(cs.collaboration_id, 1) if cs.per_party else 1)
+        if done.get((cs.collaboration_id, cs.section_id), 0) >= expected:
+            continue
+        title = cs.section.title
+        yield (
+            Deadline(
+                f"section:{cs.pk}",
+                cs.collaboration,
+                cs.due_date,
+                reverse("projects:checklist_section", args=[cs.collaboration_id, cs.pk]),
+                people.get(cs.collaboration_id, []),
+            ),
+            lambda title=title: _("Avsnittet %(section)s ska vara klart") % {"section": title},
+        )
+
+
+def _decision_rounds(today):
+    versions = AgreementVersion.objects.filter(
+        status=AgreementVersion.Status.FOR_DECISION,
+        agreement__state=Agreement.State.FOR_DECISION,
+        decide_by__range=_window(today),
+        agreement__collaboration__archived=False,
+    ).select_related("agreement__collaboration")
+    for version in versions:
+        collaboration = version.agreement.collaboration
+        decided = set(Decision.objects.filter(version=version).values_list("party_id", flat=True))
+        recorders = decision_recorders(collaboration)
+        people = [m.user for party_id, members in recorders.items() if party_id not in decided for m in members]
+        number = version.number
+        yield (
+            Deadline(
+                f"decision:{version.pk}",
+                collaboration,
+                version.decide_by,
+                reverse("projects:agreement", args=[collaboration.pk]) + "#beslut",
+                people,
+            ),
+            lambda number=number: (
+                _("Din parts beslut om överenskommelsen, version %(n)d, ska vara registrerat") % {"n": number}
+            ),
+        )
+
+
+def _minutes(today):
+    meetings = (
+        Meeting.objects.filter(
+            minutes_due__range=_window(today), minutes_locked_at__isnull=True, collaboration__archived=False
+        )
+        .exclude(minutes="")
+        .select_related("collaboration")
+    )
+    for meeting in meetings:
+        members = Membership.objects.filter(collaboration_id=meeting.collaboration_id).values("user_id")
+        waiting = (
+            MeetingParticipant.objects.filter(meeting=meeting, user_id__in=members)
+            .filter(Q(approved_minutes_at__isnull=True) | ~Q(approved_version=F("meeting__minutes_version")))
+            .select_related("user")
+        )
+        title = meeting.title
+        yield (
+            Deadline(
+                f"minutes:{meeting.pk}",
+                meeting.collaboration,
+                meeting.minutes_due,
+                reverse("projects:meeting_detail", args=[meeting.collaboration_id, meeting.pk]),
+                [p.user for p in waiting],
+            ),
+            lambda title=title: _("Protokollet från %(meeting)s ska vara justerat") % {"meeting": title},
+        )
+
+
+def _measurements(today):
+    unmeasured = Indicator.objects.filter(goal=OuterRef("pk")).exclude(
+        Exists(
+            Measurement.objects.filter(
+                indicator=OuterRef("pk"), recorded_at__gte=OuterRef("goal__measure_requested_at")
+            )
+        )
+    )
+    goals = list(
+        Goal.objects.filter(measure_by__range=_window(today), collaboration__archived=False)
+        .filter(Exists(unmeasured))
+        .select_related("collaboration")
+    )
+    people = _members_by_collaboration({g.collaboration_id for g in goals}, goal_perms.RECORD_MEASUREMENT)
+    for goal in goals:
+        title = goal.title
+        yield (
+            Deadline(
+                f"measure:{goal.pk}",
+                goal.collaboration,
+                goal.measure_by,
+                reverse("projects:goals", args=[goal.collaboration_id]) + f"#goal-title-{goal.pk}",
+                people.get(goal.collaboration_id, []),
+            ),
+            lambda title=title: _("Mätvärdena för målet %(goal)s ska vara registrerade") % {"goal": title},
+        )

@@ -1,0 +1,757 @@
+"""What waits for a person: "Väntar på dig", across all their collaborations or in one, and the
+collaboration's next step through the loop (prepare → choose the form → write → decide → follow up).
+
+Everything is derived from the state when it is asked for, so it is never stale: there is nothing to
+mark done. Who may do what is the policy's answer (``policy.roles_for`` for a query, the named
+permissions' rules for one object). The number of statements does not grow with the number of
+collaborations (bench/todo.py measures 1 against 50; tests/todo/ counts them).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guides.models import Item as GuideItem
+from projects.agreements import permissions as agreement_perms
+from projects.agreements.models import Agreement, AgreementVersion, Decision
+from projects.checklists import permissions as checklist_perms
+from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Confirmation
+from projects.checklists.services import answering_parties
+from projects.core import permissions as core_perms
+from projects.core.models import Collaboration, Invitation, Membership, Party
+from projects.core.permissions import policy
+from projects.goals import permissions as goal_perms
+from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
+from projects.meetings.models import MeetingParticipant
+from projects.organisations.queries import waiting_for as organisations_waiting
+from projects.phases import permissions as phase_perms
+from projects.principles import permissions as principle_perms
+from projects.principles.models import PrincipleConcern
+from projects.stakeholders import permissions as risk_perms
+from projects.stakeholders.models import Risk
+
+RENEWAL_DAYS = 90  # a period that ends within this many days is to be renegotiated or renewed
+SOON_DAYS = 7  # a review or a deadline this close is "due"
+SECTIONS_ONE_BY_ONE = 2  # more sections than this with open questions and no due date: one item, to the list
+
+
+@dataclass
+class Item:
+    """One thing that waits: what to do, where (the exact page), by when, and for whom."""
+
+    text: str
+    url: str
+    collaboration: Collaboration | None = None
+    due: date | None = None
+    for_party: bool = False  # waits for the person's party (anyone of it may do it), not only for them
+    organisation: object = None  # for an organisation's requests: the organisation instead
+
+    @property
+    def overdue(self):
+        return self.due is not None and self.due < timezone.localdate()
+
+    @property
+    def sort_key(self):
+        return (self.due or date.max, self.collaboration.title if self.collaboration else "", self.text)
+
+
+@dataclass
+class Waiting:
+    items: list = field(default_factory=list)
+    organisation_items: list = field(default_factory=list)
+
+    def __len__(self):
+        return len(self.items) + len(self.organisation_items)
+
+    def __bool__(self):
+        return bool(len(self))
+
+    def by_collaboration(self):
+        """[(collaboration, [items])] in the order of their earliest item."""
+        groups = {}
+        for item in self.items:
+            groups.setdefault(item.collaboration.pk, (item.collaboration, []))[1].append(item)
+        return sorted(groups.values(), key=lambda group: group[1][0].sort_key)
+
+
+def _url(name, collaboration, *args, anchor=""):
+    return reverse(f"projects:{name}", args=[collaboration.pk, *args]) + (f"#{anchor}" if anchor else "")
+
+
+def _roles(perm):
+    return set(policy.roles_for(perm))
+
+
+def waiting_for(user, collaboration=None, today=None):
+    """Everything that waits for ``user`` (in ``collaboration`` only, when given)."""
+    today = today or timezone.localdate()
+    memberships = Membership.objects.filter(user=user, collaboration__archived=False).select_related(
+        "collaboration", "party__organisation"
+    )
+    if collaboration is not None:
+        memberships = memberships.filter(collaboration=collaboration)
+    memberships = {m.collaboration_id: m for m in memberships}
+    result = Waiting()
+    if memberships:
+        for collect in (
+            _decisions,
+            _minutes,
+            _answers_to_confirm,
+            _party_questions,
+            _sections_due,
+            _goals_to_accept,
+            _measurements_due,
+            _risks_due,
+            _concerns,
+            _invitations,
+            _periods_ending,
+        ):
+            result.items += collect(user, memberships, today)
+        result.items.sort(key=lambda item: item.sort_key)
+    if collaboration is None:
+        result.organisation_items = _organisation_requests(user)
+    return result
+
+
+# Deciding --------------------------------------------------------------------------------------
+
+
+def _decisions(user, memberships, today):
+    """A version frozen for decision that the person's party has not decided on."""
+    versions = (
+        AgreementVersion.objects.filter(
+            agreement__collaboration_id__in=memberships,
+            status=AgreementVersion.Status.FOR_DECISION,
+            agreement__state=Agreement.State.FOR_DECISION,
+        )
+        .annotate(
+            decided=Exists(
+                Decision.objects.filter(
+                    version=OuterRef("pk"),
+                    party__memberships__user=user,
+                    party__memberships__collaboration=OuterRef("agreement__collaboration"),
+                )
+            )
+        )
+        .filter(decided=False)
+        .select_related("agreement")
+    )
+    versions = list(versions)
+    if not versions:
+        return []
+    parties = {memberships[v.agreement.collaboration_id].party_id for v in versions}
+    party_members = {}
+    for member in Membership.objects.filter(party_id__in=parties).select_related("user"):
+        party_members.setdefault(member.party_id, []).append(member)
+    items = []
+    for version in versions:
+        membership = memberships[version.agreement.collaboration_id]
+        collaboration = membership.collaboration
+        members = party_members.get(membership.party_id, [])
+        if may_record_decision(membership, members):
+            text = _("Registrera %(party)s beslut om överenskommelsen, version %(n)d") % {
+                "party": membership.party.organisation.name,
+                "n": version.number,
+            }
+            for_party = False
+        else:
+            recorders = [m.user.get_full_name() for m in members if may_record_decision(m, members)]
+            text = _("%(party)s ska besluta om överenskommelsen, version %(n)d (registreras av %(names)s)") % {
+                "party": membership.party.organisation.name,
+                "n": version.number,
+                "names": ", ".join(recorders) or "–",
+            }
+            for_party = True
+        items.append(
+            Item(text, _url("agreement", collaboration, anchor="beslut"), collaboration, version.decide_by, for_party)
+        )
+    return items
+
+
+def _minutes(user, memberships, today):
+    """Minutes the person took part in that have text, are not locked and not approved by them as they
+    read now."""
+    rows = (
+        MeetingParticipant.objects.filter(
+            user=user,
+            meeting__collaboration_id__in=memberships,
+            meeting__minutes_locked_at__isnull=True,
+        )
+        .exclude(meeting__minutes="")
+        .filter(Q(approved_minutes_at__isnull=True) | ~Q(approved_version=F("meeting__minutes_version")))
+        .select_related("meeting")
+    )
+    return [
+        Item(
+            _("Justera protokollet från %(meeting)s") % {"meeting": row.meeting.title},
+            _url("meeting_detail", memberships[row.meeting.collaboration_id].collaboration, row.meeting_id),
+            memberships[row.meeting.collaboration_id].collaboration,
+            row.meeting.minutes_due,
+        )
+        for row in rows
+    ]
+
+
+# The checklists --------------------------------------------------------------------------------
+
+
+def _writing(memberships, perm):
+    roles = _roles(perm)
+    return {pk: m for pk, m in memberships.items() if m.role in roles}
+
+
+def _answers_to_confirm(user, memberships, today):
+    """Joint answers another party wrote or changed that the person's party has not confirmed as they
+    read now (and that are not yet agreed), counted per checklist section."""
+    confirming = _writing(memberships, checklist_perms.CONFIRM_ANSWER)
+    if not confirming:
+        return []
+    my_party = Membership.objects.filter(collaboration=OuterRef("collaboration"), user=user).values("party")[:1]
+    rows = (
+        Answer.objects.filter(
+            collaboration_id__in=confirming,
+            party__isnull=True,
+            status__in=[AnswerStatus.DISCUSSED, AnswerStatus.NOT_STARTED],
+            item__retired=False,
+            updated_by__isnull=False,
+        )
+        .exclude(text="")
+        .annotate(my_party=Subquery(my_party))
+        .exclude(
+            Exists(
+                Membership.objects.filter(
+                    collaboration=OuterRef("collaboration"), user=OuterRef("updated_by"), party=OuterRef("my_party")
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Confirmation.objects.filter(
+                    answer=OuterRef("pk"), party=OuterRef("my_party"), version=OuterRef("version")
+                )
+            )
+        )
+        .filter(
+            Exists(
+                ChecklistSection.objects.filter(
+                    collaboration=OuterRef("collaboration"), section=OuterRef("item__section"), active=True
+                )
+            )
+        )
+        .values("collaboration_id", "item__section_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = list(rows)
+    sections = _checklist_sections({(r["collaboration_id"], r["item__section_id"]) for r in rows})
+    items = []
+    for row in rows:
+        cs = sections.get((row["collaboration_id"], row["item__section_id"]))
+        if cs is None:
+            continue
+        collaboration = memberships[row["collaboration_id"]].collaboration
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d gemensamt svar i %(section)s väntar på att din part bekräftar det",
+                    "%(n)d gemensamma svar i %(section)s väntar på att din part bekräftar dem",
+                    row["n"],
+                )
+                % {"n": row["n"], "section": cs.section.title},
+                _url("checklist_section", collaboration, cs.pk),
+                collaboration,
+                cs.due_date,
+                for_party=True,
+            )
+        )
+    return items
+
+
+def _checklist_sections(pairs):
+    if not pairs:
+        return {}
+    condition = Q()
+    for collaboration_id, section_id in pairs:
+        condition |= Q(collaboration_id=collaboration_id, section_id=section_id)
+    return {
+        (cs.collaboration_id, cs.section_id): cs
+        for cs in ChecklistSection.objects.filter(condition, active=True).select_related("section")
+    }
+
+
+def _question_counts(section_ids):
+    return dict(
+        GuideItem.objects.current()
+        .filter(section_id__in=section_ids, kind=GuideItem.Kind.QUESTION)
+        .values_list("section_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+DONE = [AnswerStatus.AGREED, AnswerStatus.NOT_RELEVANT]
+
+
+def _party_questions(user, memberships, today):
+    """Questions of a section each party answers for itself that the person's party has not answered."""
+    writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
+    if not writing:
+        return []
+    sections = list(
+        ChecklistSection.objects.filter(collaboration_id__in=writing, active=True, answer_mode="per_party")
+        .select_related("section")
+        .order_by("pk")
+    )
+    if not sections:
+        return []
+    parties = {}
+    for party in Party.objects.filter(collaboration_id__in={cs.collaboration_id for cs in sections}).select_related(
+        "organisation"
+    ):
+        parties.setdefault(party.collaboration_id, []).append(party)
+    mine = [
+        cs
+        for cs in sections
+        if writing[cs.collaboration_id].party_id
+        in {p.pk for p in answering_parties(cs, parties.get(cs.collaboration_id, []))}
+    ]
+    if not mine:
+        return []
+    questions = _question_counts({cs.section_id for cs in mine})
+    done = {
+        (row["collaboration_id"], row["party_id"], row["item__section_id"]): row["n"]
+        for row in Answer.objects.filter(
+            collaboration_id__in={cs.collaboration_id for cs in mine},
+            party_id__in={writing[cs.collaboration_id].party_id for cs in mine},
+            item__section_id__in={cs.section_id for cs in mine},
+            item__retired=False,
+            item__kind=GuideItem.Kind.QUESTION,
+            status__in=DONE,
+        )
+        .values("collaboration_id", "party_id", "item__section_id")
+        .annotate(n=Count("pk"))
+    }
+    items = []
+    undated = {}  # collaboration → [(section, left)] without a due date: one item when there are several
+    for cs in mine:
+        membership = writing[cs.collaboration_id]
+        left = questions.get(cs.section_id, 0) - done.get((cs.collaboration_id, membership.party_id, cs.section_id), 0)
+        if left > 0 and cs.due_date is None:
+            undated.setdefault(cs.collaboration_id, []).append((cs, left))
+        elif left > 0:
+            items.append(
+                Item(
+                    ngettext(
+                        "Svara på %(n)d fråga för %(party)s i %(section)s",
+                        "Svara på %(n)d frågor för %(party)s i %(section)s",
+                        left,
+                    )
+                    % {"n": left, "party": membership.party.organisation.name, "section": cs.section.title},
+                    _url("checklist_section", membership.collaboration, cs.pk),
+                    membership.collaboration,
+                    cs.due_date,
+                    for_party=True,
+                )
+            )
+    for collaboration_id, rows in undated.items():
+        membership = writing[collaboration_id]
+        if len(rows) > SECTIONS_ONE_BY_ONE:
+            left = sum(n for _cs, n in rows)
+            items.append(
+                Item(
+                    ngettext(
+                        "Svara på %(n)d fråga för %(party)s i checklistorna",
+                        "Svara på %(n)d frågor för %(party)s i %(sections)d avsnitt av checklistorna",
+                        left,
+                    )
+                    % {"n": left, "party": membership.party.organisation.name, "sections": len(rows)},
+                    _url("checklists", membership.collaboration),
+                    membership.collaboration,
+                    for_party=True,
+                )
+            )
+            continue
+        for cs, left in rows:
+            items.append(
+                Item(
+                    ngettext(
+                        "Svara på %(n)d fråga för %(party)s i %(section)s",
+                        "Svara på %(n)d frågor för %(party)s i %(section)s",
+                        left,
+                    )
+                    % {"n": left, "party": membership.party.organisation.name, "section": cs.section.title},
+                    _url("checklist_section", membership.collaboration, cs.pk),
+                    membership.collaboration,
+                    for_party=True,
+                )
+            )
+    return items
+
+
+def _sections_due(user, memberships, today):
+    """A jointly answered section with a due date and questions still open."""
+    writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
+    if not writing:
+        return []
+    sections = list(
+        ChecklistSection.objects.filter(
+            collaboration_id__in=writing, active=True, answer_mode="joint", due_date__isnull=False
+        ).select_related("section")
+    )
+    if not sections:
+        return []
+    questions = _question_counts({cs.section_id for cs in sections})
+    done = {
+        (row["collaboration_id"], row["item__section_id"]): row["n"]
+        for row in Answer.objects.filter(
+            collaboration_id__in={cs.collaboration_id for cs in sections},
+            party__isnull=True,
+            item__section_id__in={cs.section_id for cs in sections},
+            item__retired=False,
+            item__kind=GuideItem.Kind.QUESTION,
+            status__in=DONE,
+        )
+        .values("collaboration_id", "item__section_id")
+        .annotate(n=Count("pk"))
+    }
+    items = []
+    for cs in sections:
+        left = questions.get(cs.section_id, 0) - done.get((cs.collaboration_id, cs.section_id), 0)
+        if left > 0:
+            collaboration = writing[cs.collaboration_id].collaboration
+            items.append(
+                Item(
+                    ngettext(
+                        "Kom överens om %(n)d fråga i %(section)s",
+                        "Kom överens om %(n)d frågor i %(section)s",
+                        left,
+                    )
+                    % {"n": left, "section": cs.section.title},
+                    _url("checklist_section", collaboration, cs.pk),
+                    collaboration,
+                    cs.due_date,
+                    for_party=True,
+                )
+            )
+    return items
+
+
+# Following up ----------------------------------------------------------------------------------
+
+
+def _goals_to_accept(user, memberships, today):
+    accepting = _writing(memberships, goal_perms.ACCEPT)
+    if not accepting:
+        return []
+    my_party = Membership.objects.filter(collaboration=OuterRef("collaboration"), user=user).values("party")[:1]
+    rows = (
+        Goal.objects.filter(collaboration_id__in=accepting)
+        .annotate(my_party=Subquery(my_party))
+        .exclude(Exists(GoalAcceptance.objects.filter(goal=OuterRef("pk"), party=OuterRef("my_party"))))
+        .values("collaboration_id")
+        .annotate(n=Count("pk"))
+    )
+    items = []
+    for row in rows:
+        membership = accepting[row["collaboration_id"]]
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d mål väntar på att %(party)s accepterar det",
+                    "%(n)d mål väntar på att %(party)s accepterar dem",
+                    row["n"],
+                )
+                % {"n": row["n"], "party": membership.party.organisation.name},
+                _url("goals", membership.collaboration),
+                membership.collaboration,
+                for_party=True,
+            )
+        )
+    return items
+
+
+def _measurements_due(user, memberships, today):
+    """A goal whose round of measurements (measure_by) is not done: an indicator has no measurement
+    recorded since the round was asked for."""
+    writing = _writing(memberships, goal_perms.RECORD_MEASUREMENT)
+    if not writing:
+        return []
+    unmeasured = Indicator.objects.filter(goal=OuterRef("pk")).exclude(
+        Exists(
+            Measurement.objects.filter(
+                indicator=OuterRef("pk"), recorded_at__gte=OuterRef("goal__measure_requested_at")
+            )
+        )
+    )
+    goals = Goal.objects.filter(collaboration_id__in=writing, measure_by__isnull=False).filter(Exists(unmeasured))
+    return [
+        Item(
+            _("Registrera mätvärden för målet %(goal)s") % {"goal": goal.title},
+            _url("goals", writing[goal.collaboration_id].collaboration, anchor=f"goal-title-{goal.pk}"),
+            writing[goal.collaboration_id].collaboration,
+            goal.measure_by,
+            for_party=True,
+        )
+        for goal in goals
+    ]
+
+
+def _risks_due(user, memberships, today):
+    """Risks to follow up within a week (or overdue): the owning party's, or every writer's when the
+    risk has no owner."""
+    writing = _writing(memberships, risk_perms.EDIT_RISKS)
+    if not writing:
+        return []
+    risks = Risk.objects.filter(
+        collaboration_id__in=writing, review_date__lte=today + timedelta(days=SOON_DAYS)
+    ).exclude(status=Risk.Status.CLOSED)
+    items = []
+    for risk in risks:
+        membership = writing[risk.collaboration_id]
+        if risk.owner_id is not None and risk.owner_id != membership.party_id:
+            continue
+        items.append(
+            Item(
+                _("Följ upp risken %(risk)s") % {"risk": risk.title},
+                _url("risks", membership.collaboration, anchor=f"risk-{risk.pk}"),
+                membership.collaboration,
+                risk.review_date,
+                for_party=True,
+            )
+        )
+    return items
+
+
+# Coordinating ----------------------------------------------------------------------------------
+
+
+def _concerns(user, memberships, today):
+    resolving = _writing(memberships, principle_perms.RESOLVE_CONCERN)
+    if not resolving:
+        return []
+    rows = (
+        PrincipleConcern.objects.filter(collaboration_id__in=resolving, resolved_at__isnull=True)
+        .values("collaboration_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        Item(
+            ngettext(
+                "%(n)d synpunkt på principerna väntar på att lösas",
+                "%(n)d synpunkter på principerna väntar på att lösas",
+                row["n"],
+            )
+            % {"n": row["n"]},
+            _url("principles", resolving[row["collaboration_id"]].collaboration),
+            resolving[row["collaboration_id"]].collaboration,
+        )
+        for row in rows
+    ]
+
+
+def _invitations(user, memberships, today):
+    inviting = _writing(memberships, core_perms.INVITE)
+    if not inviting:
+        return []
+    rows = (
+        Invitation.objects.pending()
+        .filter(collaboration_id__in=inviting)
+        .values("collaboration_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        Item(
+            ngettext(
+                "%(n)d inbjudan är inte besvarad: skicka den igen eller återkalla den",
+                "%(n)d inbjudningar är inte besvarade: skicka dem igen eller återkalla dem",
+                row["n"],
+            )
+            % {"n": row["n"]},
+            _url("people", inviting[row["collaboration_id"]].collaboration),
+            inviting[row["collaboration_id"]].collaboration,
+        )
+        for row in rows
+    ]
+
+
+def _periods_ending(user, memberships, today):
+    renewing = _writing(memberships, phase_perms.START_PERIOD)
+    items = []
+    for membership in renewing.values():
+        end = membership.collaboration.end_date
+        if end is None or end > today + timedelta(days=RENEWAL_DAYS):
+            continue
+        text = (
+            _("Perioden har gått ut: omförhandla överenskommelsen eller starta en ny period")
+            if end < today
+            else _("Perioden slutar snart: omförhandla överenskommelsen eller starta en ny period")
+        )
+        items.append(Item(text, _url("period_start", membership.collaboration), membership.collaboration, end))
+    return items
+
+
+def _organisation_requests(user):
+    items = []
+    for organisation in organisations_waiting(user):
+        if organisation.party_requests:
+            items.append(
+                Item(
+                    ngettext(
+                        "%(n)d förfrågan om att %(org)s ska vara part väntar på svar",
+                        "%(n)d förfrågningar om att %(org)s ska vara part väntar på svar",
+                        organisation.party_requests,
+                    )
+                    % {"n": organisation.party_requests, "org": organisation.name},
+                    reverse("projects:organisation_detail", args=[organisation.pk]),
+                    organisation=organisation,
+                    for_party=True,
+                )
+            )
+        if organisation.is_admin and organisation.open_join_requests:
+            items.append(
+                Item(
+                    ngettext(
+                        "%(n)d person vill gå med i %(org)s",
+                        "%(n)d personer vill gå med i %(org)s",
+                        organisation.open_join_requests,
+                    )
+                    % {"n": organisation.open_join_requests, "org": organisation.name},
+                    reverse("projects:org_members", args=[organisation.pk]),
+                    organisation=organisation,
+                )
+            )
+    return items
+
+
+# The next step ---------------------------------------------------------------------------------
+
+STAGES = ("prepare", "choose", "write", "decide", "follow_up")
+
+
+@dataclass
+class NextStep:
+    stage: str
+    text: str
+    url: str
+    stages: list  # [(key, label, state)], state: "done", "current" or "todo"
+
+
+def _stage_labels():
+    return {
+        "prepare": _("Förbered"),
+        "choose": _("Välj form"),
+        "write": _("Skriv"),
+        "decide": _("Besluta"),
+        "follow_up": _("Följ upp"),
+    }
+
+
+def next_step(collaboration, membership, today=None):
+    """Where the collaboration stands in the loop and the one thing to do next (for this person's
+    role: a reader is told what the others are doing)."""
+    today = today or timezone.localdate()
+    stage, text, url = _where(collaboration, membership, today)
+    labels = _stage_labels()
+    current = STAGES.index(stage)
+    stages = [
+        (key, labels[key], "done" if i < current else "current" if i == current else "todo")
+        for i, key in enumerate(STAGES)
+    ]
+    return NextStep(stage, text, url, stages)
+
+
+def _where(collaboration, membership, today):
+    may = lambda perm: policy.user_has_permission(membership.user, perm, collaboration)  # noqa: E731
+    agreement = (
+        Agreement.objects.filter(collaboration=collaboration, period=collaboration.period)
+        .prefetch_related("versions__decisions")
+        .first()
+    )
+    if agreement is not None and agreement.state == Agreement.State.DECIDED:
+        end = collaboration.end_date
+        if end is not None and end <= today + timedelta(days=RENEWAL_DAYS) and may(phase_perms.START_PERIOD):
+            return (
+                "follow_up",
+                _("Perioden slutar snart. Omförhandla överenskommelsen eller starta en ny period."),
+                _url("period_start", collaboration),
+            )
+        return (
+            "follow_up",
+            _("Överenskommelsen är beslutad. Följ upp målen, riskerna och mötena."),
+            _url("goals", collaboration),
+        )
+    if agreement is not None and agreement.state == Agreement.State.FOR_DECISION:
+        version = next((v for v in agreement.versions.all() if v.status == AgreementVersion.Status.FOR_DECISION), None)
+        parties = collaboration.parties.count()
+        decided = len(version.decisions.all()) if version else 0
+        return (
+            "decide",
+            _("Parterna beslutar om version %(n)d: %(done)d av %(total)d har beslutat.")
+            % {
+                "n": version.number if version else 0,
+                "done": decided,
+                "total": parties,
+            },
+            _url("agreement", collaboration, anchor="beslut"),
+        )
+    if agreement is not None:
+        if may(agreement_perms.MANAGE):
+            return (
+                "write",
+                _("Skriv överenskommelsen tillsammans och frys en version för beslut när den är klar."),
+                _url("agreement", collaboration),
+            )
+        return "write", _("Skriv överenskommelsen tillsammans."), _url("agreement", collaboration)
+    parties = collaboration.parties.count()
+    if parties < 2 and may(core_perms.MANAGE_PARTIES):
+        return "prepare", _("Lägg till de andra parterna i samverkan."), _url("parties", collaboration)
+    if (
+        may(core_perms.INVITE)
+        and Membership.objects.filter(collaboration=collaboration).values("party").distinct().count() < parties
+        and not Invitation.objects.pending().filter(collaboration=collaboration).exists()
+    ):
+        return "prepare", _("Bjud in personerna från varje part."), _url("invitation_create", collaboration)
+    if collaboration.form_id is None:
+        open_questions = _open_joint_questions(collaboration)
+        if open_questions:
+            return (
+                "prepare",
+                ngettext(
+                    "Gå igenom checklistorna tillsammans: %(n)d fråga är öppen.",
+                    "Gå igenom checklistorna tillsammans: %(n)d frågor är öppna.",
+                    open_questions,
+                )
+                % {"n": open_questions},
+                _url("checklists", collaboration),
+            )
+        return "choose", _("Välj samverkansform utifrån era svar."), _url("form_choice", collaboration)
+    if may(agreement_perms.MANAGE):
+        return "write", _("Påbörja överenskommelsen."), _url("agreement", collaboration)
+    return "write", _("Samordnaren påbörjar överenskommelsen."), _url("agreement", collaboration)
+
+
+def _open_joint_questions(collaboration):
+    sections = ChecklistSection.objects.filter(collaboration=collaboration, active=True)
+    section_ids = list(sections.values_list("section_id", flat=True))
+    if not section_ids:
+        return 0
+    total = sum(_question_counts(section_ids).values())
+    done = Answer.objects.filter(
+        collaboration=collaboration,
+        party__isnull=True,
+        item__section_id__in=section_ids,
+        item__retired=False,
+        item__kind=GuideItem.Kind.QUESTION,
+        status__in=DONE,
+    ).count()
+    return max(total - done, 0)
+
+
+def may_record_decision(membership, members):  # TEMPORARY until agreements.queries
+    marked = [m for m in members if m.records_decisions]
+    if marked:
+        return membership.records_decisions
+    return membership.role == "coordinator"
