@@ -324,7 +324,7 @@ def retry_due(now=None, *, connection=None):
     behind, and notices a dead worker left "being sent". Returns an Outcome."""
     now = now or timezone.now()
     Notice.objects.filter(status=Notice.Status.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=Notice.Status.PENDING, claimed_at=None, batch=None
+        status=Notice.Status.PENDING, claimed_at=None, batch=None, next_attempt_at=now
     )
     due = Notice.objects.filter(status=Notice.Status.PENDING, digest="").filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - timedelta(minutes=5))
