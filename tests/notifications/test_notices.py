@@ -2,8 +2,8 @@
 unsubscribing, comments and mentions, minutes, reminders before a deadline."""
 
 import smtplib
-from io import StringIO
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail, signing
