@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.forms import IdsChoiceField
 from projects.notifications.models import Frequency, Kind
 
 
@@ -9,7 +10,7 @@ class SettingsForm(forms.Form):
     """The person's choices: the e-mails' language, how often per kind, collaborations muted."""
 
     language = forms.ChoiceField(label=_("Språk i e-postmeddelanden"), choices=settings.LANGUAGES)
-    muted = forms.ModelMultipleChoiceField(
+    muted = IdsChoiceField(
         label=_("Tysta en samverkan"),
         help_text=_("Du får inga e-postmeddelanden om de samverkan du kryssar i. Väntar på dig visar dem ändå."),
         queryset=None,
