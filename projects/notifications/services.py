@@ -64,14 +64,6 @@ def save_settings(user, *, language, frequencies, muted):
     return profile
 
 
-def remember_language(user, language):
-    """The site's language the person chose is their e-mails' language too."""
-    if language in dict(settings.LANGUAGES):
-        profile = profile_for(user)
-        if profile.language != language:
-            Profile.objects.filter(pk=profile.pk).update(language=language)
-
-
 # Unsubscribing (RFC 8058) ----------------------------------------------------------------------
 
 
