@@ -22,9 +22,7 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["muted"].queryset = collaborations
         for kind in Kind:
-            self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
-                label=kind.label, choices=Frequency.choices, widget=forms.RadioSelect
-            )
+            self.fields[f"kind_{kind.value}"] = forms.ChoiceField(label=kind.label, choices=Frequency.choices)
 
     def kind_fields(self):
         return [self[f"kind_{kind.value}"] for kind in Kind]

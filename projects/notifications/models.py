@@ -23,8 +23,8 @@ class Kind(models.TextChoices):
 
 class Frequency(models.TextChoices):
     NOW = "now", _("Direkt")
-    DAILY = "daily", _("En gång om dagen")
-    WEEKLY = "weekly", _("En gång i veckan")
+    DAILY = "daily", _("En sammanfattning om dagen")
+    WEEKLY = "weekly", _("En sammanfattning i veckan")
     OFF = "off", _("Aldrig")
 
 
