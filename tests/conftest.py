@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import collaboration_with_people
+from tests.notifications.smtp import smtp  # noqa: F401 (the fixture: a real SMTP server on loopback)
 
 # What every test runs with (the autouse fixture below), and what module-wide data is made with.
 FAST_AND_SWEDISH = {

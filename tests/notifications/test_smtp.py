@@ -2,13 +2,9 @@
 the app's SMTP backend sends, the message arrives with its headers, its links work, unsubscribing
 works without a session; a server that is down or refuses the address."""
 
-import email
 import re
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
@@ -16,47 +12,9 @@ from projects.core.models import Role
 from projects.notifications import services as notices
 from projects.notifications.models import Frequency, Kind, Notice, Profile
 from tests.factories import add_member, collaboration_with_people
+from tests.notifications.smtp import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-class Mailbox:
-    """An SMTP server's handler: keeps what it is given; says no (550) to addresses starting "studsar"."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
-        if address.startswith("studsar"):
-            return "550 5.1.1 Mottagaren finns inte"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.SITE_URL = "http://testserver"
-    yield mailbox
-    controller.stop()
 
 
 def _notify(users, collaboration, key="smtp"):
@@ -118,7 +76,7 @@ def test_a_server_that_is_down_keeps_the_notice_and_it_goes_out_when_the_server_
 ):
     collaboration, who = collaboration_with_people()
     real_port = settings.EMAIL_PORT
-    settings.EMAIL_PORT = _free_port()  # nobody listens there
+    settings.EMAIL_PORT = free_port()  # nobody listens there
     with django_capture_on_commit_callbacks(execute=True):
         _notify([who["editor"]], collaboration)
     notice = Notice.objects.get()
