@@ -1,6 +1,8 @@
 """The agreement's forms: starting it, leaving a section out, a party's decision and record."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.common.forms import DATE_WIDGET
@@ -66,6 +68,41 @@ class DecisionForm(forms.Form):
         if cleaned.get("approved") is False and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("Skriv skälet till avslaget."))
         return cleaned
+
+
+class DecideByForm(forms.Form):
+    """The decision round's last day ("Beslut senast"): in the freeze form and on the page while the
+    version is for decision. Empty: no last day. A day set is a real date, not in the past (the day
+    already set, ``current``, may stay although it has passed) and not absurdly far ahead."""
+
+    LATEST_YEAR = 2100
+
+    decide_by = forms.DateField(
+        label=_("Beslut senast"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Frivilligt. Den sista dagen som parterna har på sig att besluta, till exempel 2026-12-03."),
+        error_messages={"invalid": _("Skriv ett datum som finns, som år-månad-dag, till exempel 2026-12-03.")},
+    )
+
+    def __init__(self, data=None, *, current=None, **kwargs):
+        super().__init__(data, initial={"decide_by": current}, **kwargs)
+        self.current = current
+
+    def clean_decide_by(self):
+        value = self.cleaned_data.get("decide_by")
+        if value is None or value == self.current:
+            return value
+        today = timezone.localdate()
+        if value < today:
+            raise ValidationError(
+                _("%(date)s har redan varit. Välj i dag (%(today)s) eller en senare dag."),
+                code="past",
+                params={"date": value.isoformat(), "today": today.isoformat()},
+            )
+        if value.year > self.LATEST_YEAR:
+            raise ValidationError(_("Datumet ligger för långt fram. Kontrollera året."), code="far")
+        return value
 
 
 class PartyRecordForm(forms.Form):

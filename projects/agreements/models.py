@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.common.comments import AbstractComment
 from projects.common.versioned import AbstractRevision, VersionedText
-from projects.core.models import Collaboration, Membership, Party
+from projects.core.models import Collaboration, Event, Membership, Party
 
 
 class Agreement(models.Model):
@@ -197,3 +197,8 @@ class PdfExport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+# The agreement's own kinds in the activity list (the rest of its kinds are core's Event.Kind).
+DECIDE_BY_CHANGED = "agreement.decide_by"
+Event.kinds.register({DECIDE_BY_CHANGED: _("Sista dag för beslut ändrad")})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from guides.loader import SHORT_TEMPLATE, read_agreement_rules
 from guides.models import AgreementTemplate, CollaborationForm, Item
 from projects.agreements.models import (
+    DECIDE_BY_CHANGED,
     Agreement,
     AgreementComment,
     AgreementSection,
@@ -242,7 +243,9 @@ def current_version(agreement):
 
 
 @transaction.atomic
-def freeze(agreement, *, user):
+def freeze(agreement, *, user, decide_by=None):
+    """Freeze the draft as a new version for decision; ``decide_by``: the decision round's last day
+    (optional; the form checks that it has not passed)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.state != Agreement.State.DRAFT:
         raise AgreementError(_("Bara ett utkast kan frysas för beslut."))
@@ -268,11 +271,37 @@ def freeze(agreement, *, user):
     content = snapshot(agreement)
     number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = AgreementVersion.objects.create(
-        agreement=agreement, number=number, content=content, content_hash=content_hash(content), frozen_by=user
+        agreement=agreement,
+        number=number,
+        content=content,
+        content_hash=content_hash(content),
+        frozen_by=user,
+        decide_by=decide_by,
     )
     agreement.state = Agreement.State.FOR_DECISION
     agreement.save(update_fields=["state"])
-    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, f"v{number}")
+    detail = f"v{number}"
+    if decide_by:
+        detail += ", " + _("beslut senast %(date)s") % {"date": decide_by.isoformat()}
+    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, detail)
+    return version
+
+
+@transaction.atomic
+def set_decide_by(version, *, user, decide_by):
+    """Give the decision round of a version still for decision its last day, change it, or remove it
+    (``decide_by`` None). The form checks that the day has not passed."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement__collaboration").get(pk=version.pk)
+    if version.status != AgreementVersion.Status.FOR_DECISION:
+        raise AgreementError(_("Version %(n)d väntar inte längre på beslut.") % {"n": version.number})
+    if version.decide_by == decide_by:
+        return version
+    version.decide_by = decide_by
+    version.save(update_fields=["decide_by"])
+    day = decide_by.isoformat() if decide_by else _("ingen sista dag")
+    Event.record(
+        version.agreement.collaboration, user, DECIDE_BY_CHANGED, version.agreement.title, f"v{version.number}: {day}"
+    )
     return version
 
 

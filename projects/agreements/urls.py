@@ -20,6 +20,7 @@ urlpatterns = [
     path("frys/", views.agreement_freeze, name="agreement_freeze"),
     path("nytt-utkast/", views.agreement_redraft, name="agreement_redraft"),
     path("beslut/", views.agreement_decide, name="agreement_decide"),
+    path("beslut-senast/", views.agreement_decide_by, name="agreement_decide_by"),
     path("uppgifter/", views.agreement_record, name="agreement_record"),
     path("pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("utskrift/", views.agreement_print, name="agreement_print"),

@@ -9,14 +9,22 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.agreements import permissions as perms
 from projects.agreements import services as agreements
-from projects.agreements.forms import AgreementStartForm, DecisionForm, PartyRecordForm, SectionOmitForm
+from projects.agreements.forms import (
+    AgreementStartForm,
+    DecideByForm,
+    DecisionForm,
+    PartyRecordForm,
+    SectionOmitForm,
+)
 from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion, PdfExport
+from projects.agreements.queries import decision_recorders
 from projects.agreements.services import AgreementError
 from projects.common import pdf, versioned
 from projects.common.comments import thread
@@ -54,9 +62,13 @@ def agreement_detail(request, collaboration):
     return _render_detail(request, collaboration)
 
 
-def _render_detail(request, collaboration, decision_form=None, status=200, pending=None):
+def _render_detail(
+    request, collaboration, decision_form=None, status=200, pending=None, freeze_form=None, decide_by_form=None
+):
     """The agreement page. ``pending``: {section pk: {"text", "version", "error", "theirs"}} for a
-    section whose text was not saved (without JavaScript): its field keeps the person's text."""
+    section whose text was not saved (without JavaScript): its field keeps the person's text.
+    ``decision_form``, ``freeze_form``, ``decide_by_form``: a form sent with errors, shown again with
+    what the person wrote."""
     agreement = _agreement(collaboration)
     can_manage = policy.user_has_permission(request.user, perms.MANAGE, collaboration)
     if agreement is None:
@@ -86,15 +98,32 @@ def _render_detail(request, collaboration, decision_form=None, status=200, pendi
     my_party = membership.party
     # The writing and deciding flags are answered without the archive, as they always were: in an
     # archived collaboration the page still shows them, and the decorators refuse the POSTs.
-    can_decide = (
+    for_decision = (
         agreement.state == Agreement.State.FOR_DECISION
         and current is not None
         and current.status == AgreementVersion.Status.FOR_DECISION
+    )
+    # The decision form: only for those who may record the party's decision (RECORD_DECISION's rule).
+    can_decide = (
+        for_decision
+        and my_party.pk not in decided_by
         and policy.user_has_permission(
             request.user, perms.RECORD_DECISION, collaboration, my_party, ignore_archived=True
         )
-        and my_party.pk not in decided_by
     )
+    # The decision round after the text: each party's decision, or whose it awaits and who records it.
+    decision_round = []
+    if for_decision:
+        recorders = decision_recorders(collaboration)
+        decisions = {d.party_id: d for d in current.decisions.all()}
+        decision_round = [
+            {
+                "party": party,
+                "decision": decisions.get(party.pk),
+                "names": ", ".join(m.user.get_full_name() for m in recorders.get(party.pk, [])),
+            }
+            for party in parties
+        ]
     rejection = next(
         (
             d
@@ -123,6 +152,16 @@ def _render_detail(request, collaboration, decision_form=None, status=200, pendi
             ),
             "can_decide": can_decide,
             "decision_form": (decision_form or DecisionForm()) if can_decide else None,
+            "for_decision": for_decision,
+            "decision_round": decision_round,
+            "my_round": next((row for row in decision_round if row["party"].pk == my_party.pk), None),
+            "today": timezone.localdate(),
+            "freeze_form": (freeze_form or DecideByForm())
+            if can_manage and agreement.state == Agreement.State.DRAFT
+            else None,
+            "decide_by_form": (decide_by_form or DecideByForm(current=current.decide_by))
+            if can_manage and for_decision
+            else None,
             "record_form": PartyRecordForm(
                 initial={
                     "record_number": getattr(records.get(my_party.pk), "record_number", ""),
@@ -230,8 +269,11 @@ def agreement_section_omit(request, collaboration, section_pk):
 @collaboration_required(perms.MANAGE)
 def agreement_freeze(request, collaboration):
     agreement = get_object_or_404(Agreement, pk=_posted_id(request, "agreement"), collaboration=collaboration)
+    form = DecideByForm(request.POST)
+    if not form.is_valid():  # the page again, with the date as typed and the error at its field
+        return _render_detail(request, collaboration, freeze_form=form, status=400)
     try:
-        version = agreements.freeze(agreement, user=request.user)
+        version = agreements.freeze(agreement, user=request.user, decide_by=form.cleaned_data["decide_by"])
     except AgreementError as error:
         messages.error(request, str(error))
     except ValidationError as error:  # a party has not yet agreed to take part
@@ -278,11 +320,42 @@ def agreement_redraft(request, collaboration):
 
 @login_required
 @require_POST
+@collaboration_required(perms.MANAGE)
+def agreement_decide_by(request, collaboration):
+    """The decision round's last day ("Beslut senast"), given, changed or removed while the version is
+    for decision."""
+    agreement = _agreement(collaboration)
+    version = agreements.current_version(agreement) if agreement else None
+    if version is None or version.status != AgreementVersion.Status.FOR_DECISION:
+        messages.error(request, _("Ingen version väntar på beslut."))
+        return _to_agreement(request, collaboration)
+    form = DecideByForm(request.POST, current=version.decide_by)
+    if not form.is_valid():  # the page again, with the date as typed and the error at its field
+        return _render_detail(request, collaboration, decide_by_form=form, status=400)
+    decide_by = form.cleaned_data["decide_by"]
+    try:
+        agreements.set_decide_by(version, user=request.user, decide_by=decide_by)
+    except AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        if decide_by:
+            date = formats.date_format(decide_by, "j F Y")
+            messages.success(request, _("Beslut senast %(date)s är sparat.") % {"date": date})
+        else:
+            messages.success(request, _("Beslutet har ingen sista dag nu."))
+    return redirect(f"{reverse('projects:agreement', args=[collaboration.pk])}#decision")
+
+
+@login_required
+@require_POST
 @collaboration_required(perms.RECORD_DECISION)
 def agreement_decide(request, collaboration):
+    """A party's decision, recorded by one who may record it (permissions.RECORD_DECISION's rule)."""
     agreement = _agreement(collaboration)
     version = agreements.current_version(agreement) if agreement else None
     form = DecisionForm(request.POST)
+    if not policy.user_has_permission(request.user, perms.RECORD_DECISION, collaboration, request.membership.party):
+        raise PermissionDenied
     if version is None:
         messages.error(request, _("Det finns ingen version att besluta om."))
     elif form.is_valid():

@@ -258,6 +258,17 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
 
 
+class DecisionRecorderForm(forms.Form):
+    """Mark a person as recording the party's decision ("1") or remove the mark ("0")."""
+
+    records_decisions = forms.TypedChoiceField(
+        label=_("Registrerar partens beslut"),
+        choices=[("1", _("Ja")), ("0", _("Nej"))],
+        coerce=lambda value: value == "1",
+        error_messages=dict.fromkeys(["required", "invalid_choice"], _("Välj om personen registrerar partens beslut.")),
+    )
+
+
 class AcceptInvitationSignupForm(forms.Form):
     """A new person's account, created from an invitation (the e-mail is the invited one)."""
 

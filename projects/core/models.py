@@ -421,6 +421,7 @@ class Event(models.Model):
         MEMBER_JOINED = "member.joined", _("Person tillagd")
         MEMBER_ROLE_CHANGED = "member.role_changed", _("Roll ändrad")
         MEMBER_REMOVED = "member.removed", _("Person borttagen")
+        MEMBER_RECORDS_DECISIONS = "member.records_decisions", _("Beslutsrätt ändrad")
         INVITATION_SENT = "invitation.sent", _("Inbjudan skickad")
         INVITATION_RESENT = "invitation.resent", _("Inbjudan skickad igen")
         INVITATION_REVOKED = "invitation.revoked", _("Inbjudan återkallad")

@@ -231,6 +231,25 @@ MANAGE_PEOPLE = register("core.manage_people", "ändra personers roller och ta b
 INVITE = register("core.invite", "bjuda in personer, skicka om och återkalla inbjudningar", Action.MANAGE)
 
 
+def _coordinates_party(membership, party):
+    """A party's own coordinators mark who records its decision; where the party has no coordinator,
+    any coordinator of the collaboration may (so no party is left without someone who can mark)."""
+    if membership.party_id == party.pk:
+        return True
+    return not Membership.objects.filter(party_id=party.pk, role=Role.COORDINATOR).exists()
+
+
+# Asked with the party of the person marked (projects.agreements.permissions.RECORD_DECISION reads
+# the marks).
+MARK_DECISION_RECORDER = register(
+    "core.mark_decision_recorder",
+    "markera vem som registrerar en parts beslut (partens samordnare; har parten ingen samordnare, "
+    "samverkans samordnare)",
+    Action.MANAGE,
+    check=_coordinates_party,
+)
+
+
 def collaboration_required(perm=VIEW):
     """Decorator for views taking ``pk`` of a collaboration: the person needs ``perm`` (a
     Permission, or its name) there.

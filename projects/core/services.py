@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.agreements.permissions import RECORD_DECISION
 from projects.checklists.services import confirming_parties, ensure_default_sections, reopen_agreed_answers
 from projects.core.models import Collaboration, Event, Invitation, Membership, Party, PartyStatus, Role
-from projects.core.permissions import is_coordinator_role
+from projects.core.permissions import is_coordinator_role, policy
 from projects.organisations import services as organisations
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,38 @@ def change_role(membership, *, user, role):
         membership.user.get_full_name(),
         f"{old} → {membership.get_role_display()}",
     )
+
+
+@transaction.atomic
+def set_decision_recorder(membership, *, by, value):
+    """Mark ``membership`` as recording its party's decision (``value`` True: the firmatecknare or a
+    delegate) or remove the mark. Who records: projects.agreements.permissions.recorders_among (while
+    nobody of the party is marked, its coordinators). Only a role that may record a decision can be
+    marked; removing a mark is always possible."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("collaboration", "user", "party__organisation")
+        .get(pk=membership.pk)
+    )
+    if value and not policy.membership_has_permission(membership, RECORD_DECISION):
+        raise ValidationError(
+            _("%(name)s är läsare och kan inte registrera beslut. Gör personen till redaktör först.")
+            % {"name": membership.user.get_full_name()}
+        )
+    if membership.records_decisions == value:
+        return membership
+    membership.records_decisions = value
+    membership.save(update_fields=["records_decisions"])
+    party = membership.party.organisation.name
+    record(
+        membership.collaboration,
+        by,
+        Event.Kind.MEMBER_RECORDS_DECISIONS,
+        membership.user.get_full_name(),
+        (_("%(party)s: registrerar partens beslut") if value else _("%(party)s: registrerar inte längre beslut"))
+        % {"party": party},
+    )
+    return membership
 
 
 @transaction.atomic

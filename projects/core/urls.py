@@ -17,6 +17,11 @@ urlpatterns = [
     path("samverkan/<int:pk>/personer/", views.people, name="people"),
     path("samverkan/<int:pk>/personer/<int:membership_pk>/roll/", views.member_role, name="member_role"),
     path("samverkan/<int:pk>/personer/<int:membership_pk>/ta-bort/", views.member_remove, name="member_remove"),
+    path(
+        "samverkan/<int:pk>/personer/<int:membership_pk>/beslut/",
+        views.member_records_decisions,
+        name="member_records_decisions",
+    ),
     path("samverkan/<int:pk>/inbjudningar/ny/", views.invitation_create, name="invitation_create"),
     path(
         "samverkan/<int:pk>/inbjudningar/<int:invitation_pk>/skicka-igen/",

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from projects.agreements.permissions import RECORD_DECISION
+from projects.agreements.queries import decision_recorders
 from projects.common.forms import form_errors
 from projects.core import invitation_links
 from projects.core import permissions as perms
@@ -14,6 +17,7 @@ from projects.core import services as actions
 from projects.core.forms import (
     CollaborationCreateForm,
     CollaborationSettingsForm,
+    DecisionRecorderForm,
     InvitationForm,
     PartyAddForm,
     PartyForm,
@@ -243,6 +247,7 @@ def party_remove(request, collaboration, party_pk):
 def _people_context(request, collaboration, **extra):
     can_manage = policy.user_has_permission(request.user, perms.MANAGE_PEOPLE, collaboration)
     members = list(collaboration.memberships.select_related("user", "party__organisation"))
+    _decision_recorders(request, collaboration, members)
     context = {
         "collaboration": collaboration,
         "members": members,
@@ -258,6 +263,24 @@ def _people_context(request, collaboration, **extra):
         "roles": Membership._meta.get_field("role").choices,
     }
     return context | extra
+
+
+def _decision_recorders(request, collaboration, members):
+    """Set on each member ``records`` (records the party's decision: marked, or by default),
+    ``records_by_default`` (as the party's coordinator or, without one, its editor, as nobody is
+    marked), ``can_record`` (the role may record at all) and ``can_mark`` (the person looking may mark
+    or unmark them: asked once per party)."""
+    recorders = {m.pk for people in decision_recorders(collaboration).values() for m in people}
+    may_mark = {}
+    for member in members:
+        if member.party_id not in may_mark:
+            may_mark[member.party_id] = policy.user_has_permission(
+                request.user, perms.MARK_DECISION_RECORDER, collaboration, member.party
+            )
+        member.records = member.pk in recorders
+        member.records_by_default = member.records and not member.records_decisions
+        member.can_record = policy.membership_has_permission(member, RECORD_DECISION)
+        member.can_mark = may_mark[member.party_id] and (member.can_record or member.records_decisions)
 
 
 @login_required
@@ -285,12 +308,13 @@ def member_role(request, collaboration, membership_pk):
         error = _("Välj en av rollerna i listan.")
     membership.refresh_from_db()
     if request.htmx:
+        context = _people_context(request, collaboration)
         return render(
             request,
             "projects/core/people.html#member-row",
             {
-                **_people_context(request, collaboration),
-                "member": membership,
+                **context,
+                "member": next((m for m in context["members"] if m.pk == membership.pk), membership),
                 "row_error": error,
                 "row_saved": error is None,
             },
@@ -303,6 +327,35 @@ def member_role(request, collaboration, membership_pk):
             _("%(name)s är nu %(role)s.") % {"name": membership.user, "role": membership.get_role_display().lower()},
         )
     return redirect("projects:people", collaboration.pk)
+
+
+@login_required
+@require_POST
+@collaboration_required(perms.MARK_DECISION_RECORDER)
+def member_records_decisions(request, collaboration, membership_pk):
+    """Mark a person as recording their party's decision, or remove the mark (the people page)."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "party__organisation"), pk=membership_pk, collaboration=collaboration
+    )
+    if not policy.user_has_permission(request.user, perms.MARK_DECISION_RECORDER, collaboration, membership.party):
+        raise PermissionDenied
+    form = DecisionRecorderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(f"{reverse('projects:people', args=[collaboration.pk])}#member-{membership.pk}")
+    value = form.cleaned_data["records_decisions"]
+    try:
+        actions.set_decision_recorder(membership, by=request.user, value=value)
+    except ValidationError as error:
+        messages.error(request, _error_messages(error))
+    else:
+        message = (
+            _("%(name)s registrerar nu beslutet för %(party)s.")
+            if value
+            else _("%(name)s är inte längre markerad för att registrera beslutet för %(party)s.")
+        )
+        messages.success(request, message % {"name": membership.user, "party": membership.party.organisation.name})
+    return redirect(f"{reverse('projects:people', args=[collaboration.pk])}#member-{membership.pk}")
 
 
 @login_required

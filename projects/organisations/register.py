@@ -91,6 +91,12 @@ def _current_agreement(collaboration_ref):
     return Agreement.objects.filter(collaboration=collaboration_ref).order_by("-period", "-pk")
 
 
+def _versions_for_decision(agreement_ref):
+    return AgreementVersion.objects.filter(
+        agreement=agreement_ref, status=AgreementVersion.Status.FOR_DECISION
+    ).order_by("-number")
+
+
 def _decided_versions(agreement_ref):
     return AgreementVersion.objects.filter(agreement=agreement_ref, status=AgreementVersion.Status.DECIDED).order_by(
         "-number"
@@ -99,7 +105,8 @@ def _decided_versions(agreement_ref):
 
 def rows(organisation, user, filters=Filters(), *, today=None):
     """The register's rows (``Party`` of ``organisation`` with ``collaboration`` and its form), each
-    annotated with ``agreement_pk``, ``agreement_state``, ``decided_pk``, ``decided_number``,
+    annotated with ``agreement_pk``, ``agreement_state``, ``decide_by`` (the last day of a decision
+    round under way), ``decided_pk``, ``decided_number``,
     ``decision_body``, ``decision_on``, ``decision_reference``, ``record_number``,
     ``viewer_is_member`` and ``ending`` (an ``Ending`` value or "")."""
     today = today or timezone.localdate()
@@ -120,6 +127,7 @@ def rows(organisation, user, filters=Filters(), *, today=None):
         .annotate(
             decided_pk=Subquery(decided.values("pk")[:1]),
             decided_number=Subquery(decided.values("number")[:1]),
+            decide_by=Subquery(_versions_for_decision(OuterRef("agreement_pk")).values("decide_by")[:1]),
             record_number=Subquery(record.values("record_number")[:1]),
         )
         .annotate(

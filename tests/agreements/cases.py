@@ -4,8 +4,9 @@ Each case gets ``ctx`` from test_permission_matrix._context (collaboration, user
 with a section ``agreement_section`` of two revisions, a background PDF ``export``, …).
 
 Members read and download; the writing group writes (no group chosen: every editor and coordinator);
-coordinators start the agreement, change its sections, choose the writing group and freeze a version;
-every party's writers record its decision and its record number.
+coordinators start the agreement, change its sections, choose the writing group, freeze a version and
+give its decision round a last day; each party's recorders record its decision (marked members; while
+nobody is marked its coordinators; without them its editors), its people its record number.
 """
 
 from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, Case, pk
@@ -80,6 +81,20 @@ def _decisions(ctx):
     return list(decisions.values_list("version__number", "party_id", "approved", "reference"))
 
 
+def _decide_by(ctx):
+    from projects.agreements.models import AgreementVersion
+
+    return list(AgreementVersion.objects.filter(agreement=ctx["agreement"]).values_list("number", "decide_by"))
+
+
+def _next_week(ctx):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"decide_by": (timezone.localdate() + timedelta(days=7)).isoformat()}
+
+
 def _party_records(ctx):
     return list(ctx["agreement"].party_records.order_by("party_id").values_list("party_id", "record_number"))
 
@@ -126,7 +141,8 @@ CASES = {
         perm="agreements.manage",
     ),
     "projects:agreement_redraft": Case(kwargs=pk, expect=MANAGE, perm="agreements.manage"),
-    # Each writer records the decision of their own party, on a frozen version.
+    # On a frozen version, each records their own party's decision: the coordinator Exempelkommun's
+    # (nobody is marked), the editor Föreningen Gemenskap's (nobody marked, no coordinator there).
     "projects:agreement_decide": Case(
         kwargs=_frozen_agreement,
         method="post",
@@ -134,6 +150,15 @@ CASES = {
         expect=EDIT,
         effect=_decisions,
         perm="agreements.record_decision",
+    ),
+    # The last day of the decision round of a frozen version.
+    "projects:agreement_decide_by": Case(
+        kwargs=_frozen_agreement,
+        method="post",
+        data=_next_week,
+        expect=MANAGE,
+        effect=_decide_by,
+        perm="agreements.manage",
     ),
     # For their own party.
     "projects:agreement_record": Case(

@@ -33,6 +33,20 @@ def _invitation_state(ctx):
     return list(Invitation.objects.filter(pk=ctx["invitation"].pk).values_list("token_hash", "revoked_at"))
 
 
+def _decision_marks(ctx):
+    from projects.core.models import Membership
+
+    return list(
+        Membership.objects.filter(collaboration=ctx["collaboration"])
+        .order_by("pk")
+        .values_list("pk", "records_decisions")
+    )
+
+
+def _editor_kwargs(ctx):
+    return pk(ctx) | {"membership_pk": ctx["users"]["editor"].memberships.get().pk}
+
+
 def _reader_kwargs(ctx):
     return pk(ctx) | {"membership_pk": ctx["reader_membership"].pk}
 
@@ -75,6 +89,16 @@ CASES = {
         expect=MANAGE,
         effect=_memberships,
         perm="core.manage_people",
+    ),
+    # The coordinator (Exempelkommun) marks Föreningen Gemenskap's editor: that party has no
+    # coordinator of its own, so any coordinator of the collaboration may.
+    "projects:member_records_decisions": Case(
+        kwargs=_editor_kwargs,
+        method="post",
+        data=lambda ctx: {"records_decisions": "1"},
+        expect=MANAGE,
+        effect=_decision_marks,
+        perm="core.mark_decision_recorder",
     ),
     "projects:member_remove": Case(
         kwargs=_reader_kwargs, method="post", expect=MANAGE, effect=_memberships, perm="core.manage_people"
