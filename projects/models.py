@@ -52,6 +52,7 @@ from projects.meetings.models import (  # noqa: F401
     Meeting,
     MeetingParticipant,
 )
+from projects.notifications.models import Notice, Profile  # noqa: F401
 from projects.organisations.models import (  # noqa: E402,F401  (models of the organisations feature, same app)
     JoinRequest,
     OrganisationClaim,
@@ -61,7 +62,6 @@ from projects.organisations.models import (  # noqa: E402,F401  (models of the o
     OrganisationMember,
     OrgRole,
 )
-from projects.notifications.models import Notice, Profile  # noqa: F401
 from projects.phases.models import (  # noqa: F401
     ONE_TO_FIVE,
     MapEntry,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("samverkan/<int:pk>/", include("projects.evaluation.urls")),
     path("", include("projects.transfer.urls")),
     path("", include("projects.organisations.urls")),
+    path("", include("projects.notifications.urls")),
 ]

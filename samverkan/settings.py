@@ -263,6 +263,9 @@ else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Samverkan <noreply@samverkan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notices (projects.notifications): the domain of their Message-ID, and how long an unsubscribe link works.
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", "samverkan.localhost")
+UNSUBSCRIBE_VALID_DAYS = int(env("UNSUBSCRIBE_VALID_DAYS", "365"))
 
 # Invitations
 INVITATION_VALID_DAYS = 7

@@ -16,9 +16,13 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from guides.loader import SHORT_TEMPLATE, read_agreement_rules
@@ -34,12 +38,15 @@ from projects.agreements.models import (
     PdfExport,
 )
 from projects.agreements.permissions import WRITE_SECTION
+from projects.agreements.queries import decision_recorders
 from projects.checklists.models import Answer
 from projects.common import comments, pdf, versioned
 from projects.common.i18n import localised
 from projects.core.models import Event, Membership, Party, PartyStatus
 from projects.core.permissions import is_coordinator_role, policy
 from projects.goals import services as goals
+from projects.notifications import services as notices
+from projects.notifications.models import Kind
 from projects.phases import services as phases
 from projects.principles import services as principle_rules
 
@@ -284,7 +291,98 @@ def freeze(agreement, *, user, decide_by=None):
     if decide_by:
         detail += ", " + _("beslut senast %(date)s") % {"date": decide_by.isoformat()}
     Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, detail)
+    _tell_frozen(version, user)
     return version
+
+
+def _agreement_path(collaboration, anchor="decision"):
+    return reverse("projects:agreement", args=[collaboration.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _tell_frozen(version, user):
+    """Those who record each party's decision are told that a version waits for it."""
+    collaboration = version.agreement.collaboration
+    people = [m.user for members in decision_recorders(collaboration).values() for m in members]
+    number, title, by = version.number, collaboration.title, version.decide_by
+
+    def message():
+        body = _(
+            "Version %(n)d av överenskommelsen i %(title)s är klar för beslut. Läs den och registrera din parts "
+            "beslut när er styrelse eller nämnd har fattat det."
+        ) % {"n": number, "title": title}
+        if by:
+            body += " " + _("Beslutet ska vara registrerat senast %(date)s.") % {
+                "date": formats.date_format(by, "j F Y")
+            }
+        return _("Version %(n)d av överenskommelsen är klar för beslut") % {"n": number}, body
+
+    notices.notify(
+        Kind.FROZEN,
+        people,
+        collaboration=collaboration,
+        key=str(version.pk),
+        path=_agreement_path(collaboration),
+        message=message,
+        exclude=user,
+    )
+
+
+def _tell_after_decision(version, user, decided):
+    """After a party approved: everyone is told when the agreement is decided (with the PDF); when one
+    party is left, its recorders are told that they are the last."""
+    collaboration = version.agreement.collaboration
+    number, title = version.number, collaboration.title
+    if decided:
+        pdf_path = reverse("projects:agreement_pdf", args=[collaboration.pk]) + f"?version={number}"
+
+        def message():
+            return (
+                _("Överenskommelsen i %(title)s är beslutad") % {"title": title},
+                _(
+                    "Alla parter har godkänt version %(n)d av överenskommelsen i %(title)s. Den är nu beslutad "
+                    "och låst. Ladda ner den beslutade versionen som PDF: %(pdf)s"
+                )
+                % {"n": number, "title": title, "pdf": settings.SITE_URL.rstrip("/") + pdf_path},
+            )
+
+        people = [m.user for m in collaboration.memberships.select_related("user")]
+        notices.notify(
+            Kind.DECIDED,
+            people,
+            collaboration=collaboration,
+            key=str(version.pk),
+            path=_agreement_path(collaboration, anchor=""),
+            message=message,
+        )
+        return
+    decided_parties = set(version.decisions.values_list("party_id", flat=True))
+    missing = [
+        party for party in collaboration.parties.select_related("organisation") if party.pk not in decided_parties
+    ]
+    if len(missing) != 1:
+        return
+    (party,) = missing
+    name = party.organisation.name
+
+    def last():
+        return (
+            _("Bara %(party)s har kvar att besluta om överenskommelsen") % {"party": name},
+            _(
+                "De andra parterna har godkänt version %(n)d av överenskommelsen i %(title)s. När %(party)s har "
+                "registrerat sitt beslut är överenskommelsen beslutad."
+            )
+            % {"n": number, "title": title, "party": name},
+        )
+
+    notices.notify(
+        Kind.MISSING,
+        [m.user for m in decision_recorders(collaboration).get(party.pk, [])],
+        collaboration=collaboration,
+        key=f"{version.pk}:{party.pk}",
+        path=_agreement_path(collaboration),
+        message=last,
+        exclude=user,
+    )
 
 
 @transaction.atomic
@@ -375,6 +473,9 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
         from projects.agreements.tasks import keep_decided_pdf  # the tasks module imports this one
 
         transaction.on_commit(lambda: keep_decided_pdf.enqueue(version.pk))
+        _tell_after_decision(version, user, decided=True)
+    else:
+        _tell_after_decision(version, user, decided=False)
     return decision
 
 
@@ -533,9 +634,22 @@ def set_writers(agreement, *, user, memberships):
     )
 
 
+@transaction.atomic
 def add_comment(section, *, membership, text):
-    event = (section.agreement.collaboration, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
-    return comments.add_comment(AgreementComment, membership, text, event=event, section=section)
+    """A comment on a section; the people it mentions and those who wrote the section are told."""
+    collaboration = section.agreement.collaboration
+    event = (collaboration, Event.Kind.AGREEMENT_COMMENT, section.title, text[:200])
+    comment = comments.add_comment(AgreementComment, membership, text, event=event, section=section)
+    writers = {section.updated_by_id} | set(section.revisions.values_list("author", flat=True))
+    notices.notify_comment(
+        collaboration=collaboration,
+        comment=comment,
+        writers=list(get_user_model().objects.filter(pk__in=writers - {None})),
+        about=section.title,
+        path=reverse("projects:agreement_section_comments", args=[collaboration.pk, section.pk]),
+        key=f"section:{comment.pk}",
+    )
+    return comment
 
 
 @transaction.atomic

@@ -29,11 +29,13 @@ from projects.core.permissions import collaboration_required, policy
 from projects.form_choice import services as form_choice
 from projects.goals import services as goals
 from projects.meetings import services as meetings
+from projects.notifications import services as notices
 from projects.organisations import services as organisations
-from projects.organisations.queries import search_organisations, waiting_for
+from projects.organisations.queries import search_organisations
 from projects.phases import services as phases
 from projects.principles import services as principle_rules
 from projects.stakeholders import services as stakeholders
+from projects.todo import queries as todo
 
 PAGE_SIZE = 20
 
@@ -67,9 +69,7 @@ def dashboard(request):
         .order_by("collaboration__archived", "-last_activity", "-collaboration__created_at")
     )
     page = _page(request, memberships)
-    return render(
-        request, "projects/core/dashboard.html", {"page": page, "organisations_waiting": waiting_for(request.user)}
-    )
+    return render(request, "projects/core/dashboard.html", {"page": page, "waiting": todo.waiting_for(request.user)})
 
 
 @login_required
@@ -107,15 +107,7 @@ def overview(request, collaboration):
     events = collaboration.events.select_related("actor")[:8]
     can_manage = policy.user_has_permission(request.user, perms.COORDINATE, collaboration)
     pending = collaboration.invitations.pending().count() if can_manage else 0
-    next_steps = []
     warnings = collaboration.sector_warnings(parties)
-    if can_manage:
-        if len(parties) < 2:
-            next_steps.append((_("Lägg till de andra parterna i samverkan."), "projects:parties"))
-        if len(members) < 2 and not pending:
-            next_steps.append((_("Bjud in personerna från varje part."), "projects:invitation_create"))
-    if collaboration.checklist_sections.filter(active=True).exists():
-        next_steps.append((_("Gå igenom checklistorna tillsammans."), "projects:checklists"))
     return render(
         request,
         "projects/core/overview.html",
@@ -133,7 +125,8 @@ def overview(request, collaboration):
             "can_manage": can_manage,
             "pending_invitations": pending,
             "warnings": warnings,
-            "next_steps": next_steps,
+            "next_step": todo.next_step(collaboration, request.membership),
+            "waiting": todo.waiting_for(request.user, collaboration),
         },
     )
 
@@ -248,6 +241,10 @@ def _people_context(request, collaboration, **extra):
     can_manage = policy.user_has_permission(request.user, perms.MANAGE_PEOPLE, collaboration)
     members = list(collaboration.memberships.select_related("user", "party__organisation"))
     _decision_recorders(request, collaboration, members)
+    if can_manage:  # coordinators see whose e-mail does not arrive
+        bounced = notices.bounced({member.user_id for member in members})
+        for member in members:
+            member.bounced = member.user_id in bounced
     context = {
         "collaboration": collaboration,
         "members": members,

@@ -167,7 +167,7 @@ def _decision_rounds(today):
                 f"decision:{version.pk}",
                 collaboration,
                 version.decide_by,
-                reverse("projects:agreement", args=[collaboration.pk]) + "#beslut",
+                reverse("projects:agreement", args=[collaboration.pk]) + "#decision",
                 people,
             ),
             lambda number=number: (

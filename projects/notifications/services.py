@@ -401,6 +401,11 @@ def _send_digest(user_id, frequency, field, day, now, connection):
     return Outcome(sent=len(notices))
 
 
+def bounced(user_ids):
+    """Which of these people's addresses the mail server refused (until a later e-mail arrives)."""
+    return set(Profile.objects.filter(user_id__in=user_ids, bounced_at__isnull=False).values_list("user_id", flat=True))
+
+
 # The person's page -----------------------------------------------------------------------------
 
 

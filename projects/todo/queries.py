@@ -83,10 +83,6 @@ def _url(name, collaboration, *args, anchor=""):
     return reverse(f"projects:{name}", args=[collaboration.pk, *args]) + (f"#{anchor}" if anchor else "")
 
 
-def _roles(perm):
-    return set(policy.roles_for(perm))
-
-
 def waiting_for(user, collaboration=None, today=None):
     """Everything that waits for ``user`` (in ``collaboration`` only, when given)."""
     today = today or timezone.localdate()
@@ -146,29 +142,29 @@ def _decisions(user, memberships, today):
         return []
     parties = {memberships[v.agreement.collaboration_id].party_id for v in versions}
     party_members = {}
-    for member in Membership.objects.filter(party_id__in=parties).select_related("user"):
+    people = Membership.objects.filter(party_id__in=parties, role__in=policy.roles_for(agreement_perms.RECORD_DECISION))
+    for member in people.select_related("user").order_by("user__full_name", "pk"):
         party_members.setdefault(member.party_id, []).append(member)
     items = []
     for version in versions:
         membership = memberships[version.agreement.collaboration_id]
         collaboration = membership.collaboration
-        members = party_members.get(membership.party_id, [])
-        if may_record_decision(membership, members):
+        recorders = agreement_perms.recorders_among(party_members.get(membership.party_id, []))
+        if membership.pk in {m.pk for m in recorders}:
             text = _("Registrera %(party)s beslut om överenskommelsen, version %(n)d") % {
                 "party": membership.party.organisation.name,
                 "n": version.number,
             }
             for_party = False
         else:
-            recorders = [m.user.get_full_name() for m in members if may_record_decision(m, members)]
             text = _("%(party)s ska besluta om överenskommelsen, version %(n)d (registreras av %(names)s)") % {
                 "party": membership.party.organisation.name,
                 "n": version.number,
-                "names": ", ".join(recorders) or "–",
+                "names": ", ".join(m.user.get_full_name() for m in recorders) or "–",
             }
             for_party = True
         items.append(
-            Item(text, _url("agreement", collaboration, anchor="beslut"), collaboration, version.decide_by, for_party)
+            Item(text, _url("agreement", collaboration, anchor="decision"), collaboration, version.decide_by, for_party)
         )
     return items
 
@@ -201,8 +197,8 @@ def _minutes(user, memberships, today):
 
 
 def _writing(memberships, perm):
-    roles = _roles(perm)
-    return {pk: m for pk, m in memberships.items() if m.role in roles}
+    """The person's memberships in which they may do ``perm`` (at all: the role level)."""
+    return {pk: m for pk, m in memberships.items() if policy.membership_has_permission(m, perm)}
 
 
 def _answers_to_confirm(user, memberships, today):
@@ -695,7 +691,7 @@ def _where(collaboration, membership, today):
                 "done": decided,
                 "total": parties,
             },
-            _url("agreement", collaboration, anchor="beslut"),
+            _url("agreement", collaboration, anchor="decision"),
         )
     if agreement is not None:
         if may(agreement_perms.MANAGE):
@@ -748,10 +744,3 @@ def _open_joint_questions(collaboration):
         status__in=DONE,
     ).count()
     return max(total - done, 0)
-
-
-def may_record_decision(membership, members):  # TEMPORARY until agreements.queries
-    marked = [m for m in members if m.records_decisions]
-    if marked:
-        return membership.records_decisions
-    return membership.role == "coordinator"

@@ -316,3 +316,37 @@ def test_added_to_a_collaboration_by_someone_else_is_told(django_capture_on_comm
         notices.notify_added(membership, by=who["editor"])  # their own doing: nothing
     assert [m.to for m in mail.outbox] == [[who["editor"].email]]
     assert collaboration.title in mail.outbox[0].subject
+
+
+def test_the_decision_round_tells_the_recorders_then_the_last_party_then_everyone(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import date
+
+    from guides.models import CollaborationForm
+    from projects.agreements import services as agreements
+
+    collaboration, who = collaboration_with_people()
+    agreement = agreements.create_agreement(
+        collaboration, user=who["coordinator"], form=CollaborationForm.objects.get(slug="iop")
+    )
+    agreement.sections.filter(text="").update(text="Text för avsnittet.")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = agreements.freeze(agreement, user=who["coordinator"], decide_by=date(2027, 1, 15))
+    # Föreningen has no coordinator: its editor records its decision (the reader never does); the
+    # kommun's coordinator froze it herself.
+    (frozen,) = Notice.objects.filter(kind=Kind.FROZEN)
+    assert frozen.user == who["editor"] and "15 januari 2027" in frozen.body and frozen.path.endswith("#decision")
+    kommun = collaboration.memberships.get(user=who["coordinator"]).party
+    forening = collaboration.memberships.get(user=who["editor"]).party
+    decision = {"approved": True, "body": "Styrelsen", "decided_on": date(2026, 12, 1), "reference": "§ 4"}
+    with django_capture_on_commit_callbacks(execute=True):
+        agreements.record_decision(version, party=kommun, user=who["coordinator"], **decision)
+    (missing,) = Notice.objects.filter(kind=Kind.MISSING)
+    assert missing.user == who["editor"] and "Föreningen Gemenskap" in missing.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        agreements.record_decision(version, party=forening, user=who["editor"], **decision)
+    decided = Notice.objects.filter(kind=Kind.DECIDED)
+    assert sorted(decided.values_list("user__email", flat=True)) == sorted(u.email for u in who.values())
+    assert f"/overenskommelse/pdf/?version={version.number}" in decided.first().body
+    assert {m.to[0] for m in mail.outbox} == {u.email for u in who.values()}

@@ -508,10 +508,11 @@ def test_dashboard_tells_the_organisations_people_what_waits(client, victim):
     actions.add_party(collaboration, user=anna, organisation=forening)
     services.request_to_join(forening, user=make_user("Petra Persson"))
     body = client.get(reverse("projects:dashboard")).content.decode()
-    assert "1 förfrågan om att vara part väntar på svar." in body and "1 person vill gå med." in body
+    asked = "1 förfrågan om att Föreningen Gemenskap ska vara part väntar på svar"
+    assert asked in body and "1 person vill gå med i Föreningen Gemenskap" in body
     client.force_login(cecilia)  # a member answers party requests; join requests are for administrators
     body = client.get(reverse("projects:dashboard")).content.decode()
-    assert "1 förfrågan om att vara part väntar på svar." in body and "vill gå med" not in body
+    assert asked in body and "vill gå med" not in body
 
 
 def test_a_member_may_leave_and_their_roles_end_when_nobody_needs_to_take_over(client, victim):
