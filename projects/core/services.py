@@ -19,10 +19,13 @@ from projects.agreements.permissions import RECORD_DECISION
 from projects.checklists.services import confirming_parties, ensure_default_sections, reopen_agreed_answers
 from projects.core.models import Collaboration, Event, Invitation, Membership, Party, PartyStatus, Role
 from projects.core.permissions import is_coordinator_role, policy
+from projects.notifications import services as notices
 from projects.organisations import services as organisations
 
 logger = logging.getLogger(__name__)
 record = Event.record
+
+SELF = object()  # accept_invitation's default: the person accepted it themselves
 
 
 @transaction.atomic
@@ -264,8 +267,10 @@ def revoke_invitation(invitation, *, user):
 
 
 @transaction.atomic
-def accept_invitation(invitation, *, user) -> Membership:
-    """Turn a pending invitation into a membership. The row is locked: a link works once."""
+def accept_invitation(invitation, *, user, by=SELF) -> Membership:
+    """Turn a pending invitation into a membership. The row is locked: a link works once. ``by``: who
+    made it happen when it is not the person themselves (an administrator letting them in; None for
+    nobody in particular): the person is then told by e-mail."""
     invitation = Invitation.objects.select_for_update().select_related("party__organisation").get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("Inbjudan gäller inte längre."))
@@ -289,4 +294,6 @@ def accept_invitation(invitation, *, user) -> Membership:
             user.get_full_name(),
             f"{invitation.party} · {membership.get_role_display()}",
         )
+        if by is not SELF:
+            notices.notify_added(membership, by=by)
     return membership

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.core.models import Event, EventKinds, Membership, Organisation, Party, PartyStatus, Role
+from projects.notifications import services as notices
 
 from .domains import domain_of, validate_domain
 from .models import (
@@ -246,9 +247,10 @@ def _hand_over(membership, successor, *, actor):
     collaboration = membership.collaboration
     theirs = Membership.objects.filter(collaboration=collaboration, user=successor).first()
     if theirs is None:
-        Membership.objects.create(
+        added = Membership.objects.create(
             collaboration=collaboration, party=membership.party, user=successor, role=membership.role
         )
+        notices.notify_added(added, by=actor)
         Event.record(
             collaboration,
             actor,
@@ -454,7 +456,7 @@ def _accept_waiting_party_invitations(organisation, person):
     waiting = Invitation.objects.pending().filter(party__organisation=organisation, email__iexact=person.email)
     for invitation in waiting:
         if not Membership.objects.filter(collaboration_id=invitation.collaboration_id, user=person).exists():
-            actions.accept_invitation(invitation, user=person)
+            actions.accept_invitation(invitation, user=person, by=None)
 
 
 # Domains --------------------------------------------------------------------------------------
