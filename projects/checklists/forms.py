@@ -1,10 +1,10 @@
-"""The checklists' forms: an answer, adding a section, how a section is answered."""
+"""The checklists' forms: an answer, adding a section, how a section is answered, its date."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
-from projects.common.forms import LineBreakCharField
+from projects.common.forms import DeadlineForm, LineBreakCharField
 
 
 class AnswerForm(forms.Form):
@@ -52,3 +52,17 @@ class ChecklistAddForm(forms.Form):
 
 class AnswerModeForm(forms.Form):
     answer_mode = forms.ChoiceField(label=_("Svaras"), choices=ChecklistSection._meta.get_field("answer_mode").choices)
+
+
+class DueDateForm(DeadlineForm):
+    """The date by which a checklist section is to be done ("klart senast"), set by a coordinator."""
+
+    def __init__(self, data=None, *, checklist_section, **kwargs):
+        super().__init__(
+            data,
+            current=checklist_section.due_date,
+            label=_("Klart senast"),
+            help_text=_("Den dag då avsnittets frågor ska vara besvarade. Datumet syns för alla i samverkan."),
+            auto_id="due-%s",
+            **kwargs,
+        )

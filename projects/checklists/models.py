@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.common.comments import AbstractComment
 from projects.common.versioned import AbstractRevision, VersionedText
-from projects.core.models import Collaboration, Party
+from projects.core.models import Collaboration, Event, Party
 
 
 class AnswerStatus(models.TextChoices):
@@ -14,6 +14,15 @@ class AnswerStatus(models.TextChoices):
     DISCUSSED = "discussed", _("Diskuteras")
     AGREED = "agreed", _("Överens")
     NOT_RELEVANT = "not_relevant", _("Ej aktuell")
+
+
+class ChecklistEvent(models.TextChoices):
+    """The checklists' own kinds of activity (projects.core.models.Event.kinds)."""
+
+    DUE_DATE = "checklist.due_date", _("Datum för checklista ändrat")
+
+
+Event.kinds.register(ChecklistEvent)
 
 
 class ChecklistSection(models.Model):

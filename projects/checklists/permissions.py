@@ -24,3 +24,6 @@ COMMENT = register("checklists.comment", "kommentera en fråga", Action.EDIT)
 MANAGE_SECTIONS = register(
     "checklists.manage_sections", "lägga till och ta bort avsnitt och välja hur de besvaras", Action.MANAGE
 )
+SET_DUE_DATE = register(
+    "checklists.set_due_date", "ge ett avsnitt ett datum då det ska vara klart, ändra eller ta bort det", Action.MANAGE
+)

@@ -6,10 +6,11 @@ from functools import partial
 
 from django.db import connections, router, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from guides.models import Audience, Item, Section
-from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Comment, Confirmation
+from projects.checklists.models import Answer, AnswerStatus, ChecklistEvent, ChecklistSection, Comment, Confirmation
 from projects.checklists.permissions import CONFIRM_ANSWER
 from projects.common import comments, versioned
 from projects.core.models import Event, Organisation, Party
@@ -343,7 +344,8 @@ def add_comment(*, collaboration, item, membership, text):
 
 
 def progress(collaboration, checklist_sections, parties):
-    """Per checklist section: questions, and per status how many answers (joint) or per party."""
+    """Per checklist section: questions, and per status how many answers (joint) or per party;
+    ``complete`` when every question is done."""
     sections = list(checklist_sections)
     section_ids = [cs.section_id for cs in sections]
     questions = dict(
@@ -374,6 +376,8 @@ def progress(collaboration, checklist_sections, parties):
         else:
             summary = _summary(counts.get((cs.section_id, None), {}), total)
             result[cs.pk] = {"total": total, "joint": summary, "done": summary["done"], "of": total}
+        # Every question done (agreed or not relevant) by everyone who answers: a due date is met.
+        result[cs.pk]["complete"] = bool(result[cs.pk]["of"]) and result[cs.pk]["done"] >= result[cs.pk]["of"]
     return result
 
 
@@ -429,5 +433,25 @@ def set_answer_mode(checklist_section, mode, *, user):
         Event.Kind.CHECKLIST_CHANGED,
         checklist_section.section.title,
         checklist_section.get_answer_mode_display(),
+    )
+    return True
+
+
+@transaction.atomic
+def set_due_date(checklist_section, due_date, *, user):
+    """Give the section the date by which it is to be done ("klart senast"), or none (``None``).
+    Returns whether it changed."""
+    current = ChecklistSection.objects.select_for_update().get(pk=checklist_section.pk)
+    checklist_section.due_date = due_date
+    if current.due_date == due_date:
+        return False
+    ChecklistSection.objects.filter(pk=current.pk).update(due_date=due_date)
+    detail = (
+        gettext("Klart senast %(date)s") % {"date": formats.date_format(due_date, "j F Y")}
+        if due_date
+        else gettext("Datumet borttaget")
+    )
+    Event.record(
+        checklist_section.collaboration, user, ChecklistEvent.DUE_DATE, checklist_section.section.title, detail
     )
     return True

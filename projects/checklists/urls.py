@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:cs_pk>/utskrift/", views.checklist_print, name="checklist_print"),
     path("<int:cs_pk>/ta-bort/", views.checklist_remove, name="checklist_remove"),
     path("<int:cs_pk>/svarsform/", views.checklist_mode, name="checklist_mode"),
+    path("<int:cs_pk>/klart-senast/", views.checklist_due_date, name="checklist_due_date"),
     path("<int:cs_pk>/fragor/<int:item_pk>/svar/", views.answer_save, name="answer_save"),
     path(
         "<int:cs_pk>/fragor/<int:item_pk>/bekrafta/",

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +26,7 @@ from guides import cache as guide_cache
 from guides.models import Item
 from projects.checklists import permissions as perms
 from projects.checklists import services as checklists
-from projects.checklists.forms import AnswerForm, AnswerModeForm, ChecklistAddForm
+from projects.checklists.forms import AnswerForm, AnswerModeForm, ChecklistAddForm, DueDateForm
 from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
 from projects.common import versioned
 from projects.common.comments import thread
@@ -251,6 +252,12 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "parties": parties,
         "my_party": request.membership.party,
         "can_edit": policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration),
+        "cs_done": progress[cs.pk]["complete"] if cs.pk in progress else False,
+        "due_form": (
+            DueDateForm(checklist_section=cs)
+            if policy.user_has_permission(request.user, perms.SET_DUE_DATE, collaboration)
+            else None
+        ),
     }
 
 
@@ -733,3 +740,27 @@ def checklist_mode(request, collaboration, cs_pk):
     elif not form.is_valid():
         messages.error(request, _("Välj ett av alternativen."))
     return redirect("projects:checklists", collaboration.pk)
+
+
+@login_required
+@require_POST
+@collaboration_required(perms.SET_DUE_DATE)
+def checklist_due_date(request, collaboration, cs_pk):
+    """Set, change or clear the date by which the section is to be done. An error shows the page
+    again with the date typed kept in the field."""
+    cs = _checklist_section(collaboration, cs_pk)
+    form = DueDateForm(request.POST, checklist_section=cs)
+    if not form.is_valid():
+        context = _stepper_context(request, collaboration, cs) | {"due_form": form}
+        return render(request, "projects/checklists/checklist_section.html", context, status=400)
+    due_date = form.cleaned_data["date"]
+    if checklists.set_due_date(cs, due_date, user=request.user):
+        if due_date:
+            notice = _("Avsnittet ”%(title)s” ska vara klart senast %(date)s.") % {
+                "title": cs.section.title,
+                "date": date_format(due_date, "j F Y"),
+            }
+        else:
+            notice = _("Avsnittet ”%(title)s” har inget datum längre.") % {"title": cs.section.title}
+        messages.success(request, notice)
+    return redirect(reverse("projects:checklist_section", args=[collaboration.pk, cs.pk]) + "#due")

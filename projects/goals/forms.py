@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.common.forms import DeadlineForm
 from projects.goals.models import Goal, Indicator, Measurement
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -189,4 +190,28 @@ class MeasurementForm(forms.ModelForm):
             )
         if day > timezone.localdate():
             raise ValidationError(_("Mätdatum kan inte vara i framtiden."), code="future")
+        return day
+
+
+class MeasureByForm(DeadlineForm):
+    """The date by which every indicator of a goal is to be measured again ("mät senast"), set by a
+    coordinator: only for a goal with indicators to measure."""
+
+    def __init__(self, data=None, *, goal, **kwargs):
+        self.goal = goal
+        super().__init__(
+            data,
+            current=goal.measure_by,
+            label=_("Mät senast"),
+            help_text=_("Den dag då varje indikator ska ha fått ett nytt mätvärde."),
+            auto_id=f"g{goal.pk}-measure-%s",
+            **kwargs,
+        )
+
+    def clean_date(self):
+        day = super().clean_date()
+        if day is not None and day != self.current and not self.goal.indicators.all():
+            raise ValidationError(
+                _("Målet har inga indikatorer att mäta. Lägg till en indikator först."), code="no_indicators"
+            )
         return day

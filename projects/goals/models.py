@@ -4,7 +4,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.core.models import Collaboration, Party
+from projects.core.models import Collaboration, Event, Party
+
+
+class GoalEvent(models.TextChoices):
+    """The goals' own kinds of activity (projects.core.models.Event.kinds)."""
+
+    MEASURE_BY = "goal.measure_by", _("Datum för mätning ändrat")
+
+
+Event.kinds.register(GoalEvent)
 
 
 class Goal(models.Model):

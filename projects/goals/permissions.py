@@ -24,3 +24,8 @@ RECORD_MEASUREMENT = register("goals.record_measurement", "registrera ett m채tv�
 DELETE_MEASUREMENT = register(
     "goals.delete_measurement", "ta bort det h채r m채tv채rdet", Action.EDIT, check=_own_party_or_coordinator
 )
+SET_MEASURE_BY = register(
+    "goals.set_measure_by",
+    "best채mma n채r m책lets indikatorer ska m채tas senast, 채ndra eller ta bort datumet",
+    Action.MANAGE,
+)

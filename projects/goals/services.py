@@ -22,7 +22,8 @@ from projects.checklists import services as checklists
 from projects.common import csv_export
 from projects.common.csv_export import safe_text as csv_text
 from projects.core.models import Event
-from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
+from projects.goals import queries
+from projects.goals.models import Goal, GoalAcceptance, GoalEvent, Indicator, Measurement
 
 SMART_GUIDE_SLUG = "smarta-mal"
 
@@ -191,6 +192,33 @@ def withdraw_acceptance(goal, *, party, user):
     return bool(deleted)
 
 
+@transaction.atomic
+def set_measure_by(goal, measure_by, *, user):
+    """Ask for a round of measurements by ``measure_by`` ("mät senast"): every indicator of the goal
+    is to get a measurement recorded after the round began (``measure_requested_at``). ``None``
+    clears both. A new date for a round still under way only moves its date (the measurements
+    already recorded for it still count); after a finished round (or the first time) it begins a
+    new round now. Returns whether it changed."""
+    current = Goal.objects.select_for_update().get(pk=goal.pk)
+    if current.measure_by == measure_by:
+        return False
+    if measure_by is None:
+        requested_at = None
+    elif current.measure_by is None or current.measure_requested_at is None or queries.measurements_done(current):
+        requested_at = timezone.now()
+    else:
+        requested_at = current.measure_requested_at
+    Goal.objects.filter(pk=current.pk).update(measure_by=measure_by, measure_requested_at=requested_at)
+    goal.measure_by, goal.measure_requested_at = measure_by, requested_at
+    detail = (
+        _("Mät senast %(date)s") % {"date": formats.date_format(measure_by, "j F Y")}
+        if measure_by
+        else _("Datumet för mätningen borttaget")
+    )
+    Event.record(current.collaboration, user, GoalEvent.MEASURE_BY, current.title, detail)
+    return True
+
+
 # Indicators and measurements ------------------------------------------------------------------
 
 
@@ -343,11 +371,12 @@ def with_latest(indicators):
 
 
 def goals_for_page(collaboration, pk=None):
-    """Goals with their acceptances, indicators and measurements: four queries whatever the
+    """Goals with their acceptances, indicators and measurements, and where their round of
+    measurements stands (projects.goals.queries.with_measurement_round): four queries whatever the
     number (``pk``: only that goal, for its card)."""
     acceptances = GoalAcceptance.objects.select_related("party__organisation", "accepted_by")
     indicators = Indicator.objects.prefetch_related(Prefetch("measurements", queryset=_measurements()))
-    queryset = Goal.objects.filter(collaboration=collaboration)
+    queryset = queries.with_measurement_round(Goal.objects.filter(collaboration=collaboration))
     if pk is not None:
         queryset = queryset.filter(pk=pk)
     return list(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mal/<int:goal_pk>/andra/", views.goal_edit, name="goal_edit"),
     path("mal/<int:goal_pk>/ta-bort/", views.goal_delete, name="goal_delete"),
     path("mal/<int:goal_pk>/acceptera/", views.goal_accept, name="goal_accept"),
+    path("mal/<int:goal_pk>/mat-senast/", views.goal_measure_by, name="goal_measure_by"),
     path("mal/<int:goal_pk>/indikatorer/ny/", views.indicator_create, name="indicator_create"),
     path("mal/indikatorer/<int:indicator_pk>/andra/", views.indicator_edit, name="indicator_edit"),
     path("mal/indikatorer/<int:indicator_pk>/ta-bort/", views.indicator_delete, name="indicator_delete"),

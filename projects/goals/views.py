@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.core.permissions import collaboration_required, policy
 from projects.goals import permissions as perms
 from projects.goals import services as goals
-from projects.goals.forms import GoalForm, IndicatorForm, MeasurementForm
+from projects.goals.forms import GoalForm, IndicatorForm, MeasureByForm, MeasurementForm
 from projects.goals.models import Goal, Indicator, Measurement
 
 PAGE = "projects/goals/goals.html"
@@ -53,6 +54,7 @@ def _decorate(request, collaboration, goal_list, parties, bound=None):
     can_edit = policy.user_has_permission(request.user, perms.EDIT, collaboration)
     membership = request.membership
     can_accept = policy.user_has_permission(request.user, perms.ACCEPT, collaboration, membership.party)
+    can_set_measure_by = policy.user_has_permission(request.user, perms.SET_MEASURE_BY, collaboration)
     for goal in goal_list:
         goal.smart = goals.smart_status(goal, parties)
         goal.acceptance_rows = goals.acceptance_rows(goal, parties)
@@ -60,6 +62,9 @@ def _decorate(request, collaboration, goal_list, parties, bound=None):
         goal.can_accept = can_accept
         goal.indicator_form = bound.get(("new_indicator", goal.pk)) or (_indicator_form(goal) if can_edit else None)
         goal.indicator_list = list(goal.indicators.all())
+        goal.measure_form = bound.get(("measure", goal.pk)) or (
+            MeasureByForm(goal=goal) if can_set_measure_by and (goal.indicator_list or goal.measure_by) else None
+        )
         for indicator in goal.indicator_list:
             _decorate_indicator(indicator, membership, can_edit, bound.get(("measurement", indicator.pk)))
     return can_edit
@@ -70,6 +75,13 @@ def _decorate_indicator(indicator, membership, can_edit, form=None):
     indicator.progress = goals.progress(indicator)
     indicator.chart = goals.chart(indicator, indicator.measurement_list)
     indicator.measurement_form = form or (_measurement_form(indicator) if can_edit else None)
+    # In a round of measurements (projects.goals.queries): whether this one still waits for its value.
+    goal = indicator.goal
+    indicator.round_waiting = (
+        goal.measure_by is not None
+        and goal.measure_requested_at is not None
+        and not any(m.recorded_at > goal.measure_requested_at for m in indicator.measurement_list)
+    )
     for measurement in indicator.measurement_list:
         measurement.deletable = can_edit and policy.membership_has_permission(
             membership, perms.DELETE_MEASUREMENT, measurement
@@ -199,6 +211,30 @@ def goal_accept(request, collaboration, goal_pk):
     if notice:
         messages.success(request, notice)
     return redirect(_goals_url(collaboration, f"goal-{goal.pk}"))
+
+
+@login_required
+@require_POST
+@collaboration_required(perms.SET_MEASURE_BY)
+def goal_measure_by(request, collaboration, goal_pk):
+    """Set, change or clear the date by which every indicator of the goal is to be measured. An
+    error shows the page again with the date typed kept in the field."""
+    goal = _goal(collaboration, goal_pk)
+    form = MeasureByForm(request.POST, goal=goal)
+    if not form.is_valid():
+        context = _page_context(request, collaboration, bound={("measure", goal.pk): form})
+        return render(request, PAGE, context, status=400)
+    measure_by = form.cleaned_data["date"]
+    if goals.set_measure_by(goal, measure_by, user=request.user):
+        if measure_by:
+            notice = _("Varje indikator för ”%(title)s” ska mätas senast %(date)s.") % {
+                "title": goal.title,
+                "date": date_format(measure_by, "j F Y"),
+            }
+        else:
+            notice = _("”%(title)s” har inget datum för mätningen längre.") % {"title": goal.title}
+        messages.success(request, notice)
+    return redirect(_goals_url(collaboration, f"measure-{goal.pk}"))
 
 
 @login_required

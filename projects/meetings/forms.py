@@ -1,10 +1,11 @@
-"""Forms of the meetings: a meeting with its participants, the minutes, an approval, a decision."""
+"""Forms of the meetings: a meeting with its participants, the minutes, an approval, a decision,
+the date by which the minutes are to be approved."""
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.common.forms import DATE_WIDGET, LineBreakCharField
+from projects.common.forms import DATE_WIDGET, DeadlineForm, LineBreakCharField
 from projects.core.models import Membership
 from projects.meetings.models import LoggedDecision, Meeting
 
@@ -296,3 +297,30 @@ class DecisionForm(StyledForm, forms.ModelForm):
         if self.meeting is not None and not cleaned.get("decided_by"):
             cleaned["decided_by"] = self.meeting.title
         return cleaned
+
+
+class MinutesDueForm(DeadlineForm):
+    """The date by which the participants are to have approved the minutes, set by a coordinator:
+    not before the meeting's day."""
+
+    def __init__(self, data=None, *, meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(
+            data,
+            current=meeting.minutes_due,
+            label=_("Justeras senast"),
+            help_text=_("Den dag då deltagarna ska ha läst och justerat protokollet."),
+            auto_id="minutes-due-%s",
+            **kwargs,
+        )
+
+    def clean_date(self):
+        day = super().clean_date()
+        meeting_day = timezone.localtime(self.meeting.starts_at).date()
+        if day is not None and day != self.current and day < meeting_day:
+            raise forms.ValidationError(
+                _("Protokollet kan inte justeras före mötet. Välj mötesdagen (%(date)s) eller ett senare datum."),
+                params={"date": formats.date_format(meeting_day, "j F Y")},
+                code="before_meeting",
+            )
+        return day

@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.common.versioned import Versioned
-from projects.core.models import Collaboration, Party
+from projects.core.models import Collaboration, Event, Party
+
+
+class MeetingEvent(models.TextChoices):
+    """The meetings' own kinds of activity (projects.core.models.Event.kinds)."""
+
+    MINUTES_DUE = "minutes.due_date", _("Datum för justering ändrat")
+
+
+Event.kinds.register(MeetingEvent)
 
 
 class Meeting(Versioned, models.Model):

@@ -20,3 +20,8 @@ RECORD_DECISION = register(
 RENEW_CALENDAR = register(
     "meetings.renew_calendar", "skapa eller byta kalenderprenumerationens hemliga adress", Action.MANAGE
 )
+SET_MINUTES_DUE = register(
+    "meetings.set_minutes_due",
+    "bestämma när protokollet ska vara justerat senast, ändra eller ta bort datumet",
+    Action.MANAGE,
+)

@@ -9,19 +9,23 @@ is no longer changed (neither its minutes, details, participants nor decisions).
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date, timedelta
 
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar as VCalendar
 from icalendar import Event as VEvent
 from icalendar import vDatetime, vText, vUri
 
+from projects.agreements.models import AgreementVersion
+from projects.checklists.models import ChecklistSection
 from projects.common import versioned
 from projects.core.models import Event, Membership, hash_token
-from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingParticipant
+from projects.goals.models import Goal
+from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingEvent, MeetingParticipant
 
 
 class MinutesLocked(Exception):
@@ -250,6 +254,26 @@ def _lock_if_everyone_approved(meeting, user):
 
 
 @transaction.atomic
+def set_minutes_due(meeting, minutes_due, *, user):
+    """Set the date by which the participants are to have approved the minutes, or none (``None``).
+    Returns whether it changed. Raises MinutesLocked when everyone has approved them already."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.minutes_locked_at is not None:
+        raise MinutesLocked
+    meeting.minutes_due = minutes_due
+    if current.minutes_due == minutes_due:
+        return False
+    Meeting.objects.filter(pk=current.pk).update(minutes_due=minutes_due)
+    detail = (
+        _("Protokollet justeras senast %(date)s") % {"date": formats.date_format(minutes_due, "j F Y")}
+        if minutes_due
+        else _("Datumet för justeringen borttaget")
+    )
+    Event.record(current.collaboration, user, MeetingEvent.MINUTES_DUE, _short(current.title), detail)
+    return True
+
+
+@transaction.atomic
 def record_decision(collaboration, *, user, text, decided_on, decided_by, mandate="", meeting=None):
     """Log a decision: taken at ``meeting``, or (meeting None) by delegation between meetings, which
     needs who decided and on what mandate (the form asks for both)."""
@@ -309,6 +333,92 @@ def calendar_meetings(collaboration):
             ),
         )
     ).order_by("starts_at", "pk")
+
+
+@dataclass
+class Deadline:
+    """A date by which something is to be done, as the calendar shows it: a whole day, with a stable
+    UID (``deadline-<kind>-<pk>@samverkan``) and the path of the page where it is done."""
+
+    kind: str  # "section", "decision", "minutes", "measure"
+    pk: int
+    day: date
+    summary: str
+    description: str
+    path: str
+
+    @property
+    def uid(self):
+        return f"deadline-{self.kind}-{self.pk}@samverkan"
+
+
+def calendar_deadlines(collaboration, meetings):
+    """The collaboration's deadlines in date order: each checklist section's "klart senast", the
+    decision round of each version frozen for decision ("beslut senast"), each meeting's minutes
+    approval (read from ``meetings``, the meetings already loaded) and each goal's measurements.
+    Three queries, whatever their number."""
+    pk = collaboration.pk
+    deadlines = []
+    sections = ChecklistSection.objects.filter(
+        collaboration=collaboration, active=True, section__retired=False, due_date__isnull=False
+    ).select_related("section")
+    for cs in sections:
+        deadlines.append(
+            Deadline(
+                "section",
+                cs.pk,
+                cs.due_date,
+                _("Klart senast: %(title)s") % {"title": cs.section.title},
+                _("Avsnittets frågor i checklistan ska vara besvarade senast den här dagen."),
+                reverse("projects:checklist_section", args=[pk, cs.pk]),
+            )
+        )
+    versions = (
+        AgreementVersion.objects.filter(
+            agreement__collaboration=collaboration,
+            status=AgreementVersion.Status.FOR_DECISION,
+            decide_by__isnull=False,
+        )
+        .select_related("agreement")
+        .only("number", "decide_by", "agreement__title")
+    )
+    for version in versions:
+        deadlines.append(
+            Deadline(
+                "decision",
+                version.pk,
+                version.decide_by,
+                _("Beslut senast: %(agreement)s version %(n)d")
+                % {"agreement": version.agreement.title, "n": version.number},
+                _("Varje part ska ha fattat sitt beslut om överenskommelsen senast den här dagen."),
+                reverse("projects:agreement", args=[pk]),
+            )
+        )
+    for meeting in meetings:
+        if meeting.minutes_due:
+            deadlines.append(
+                Deadline(
+                    "minutes",
+                    meeting.pk,
+                    meeting.minutes_due,
+                    _("Protokollet justeras senast: %(title)s") % {"title": meeting.title},
+                    _("Mötets deltagare ska ha justerat protokollet senast den här dagen."),
+                    reverse("projects:meeting_detail", args=[pk, meeting.pk]) + "#minutes-due",
+                )
+            )
+    goals = Goal.objects.filter(collaboration=collaboration, measure_by__isnull=False).only("title", "measure_by")
+    for goal in goals:
+        deadlines.append(
+            Deadline(
+                "measure",
+                goal.pk,
+                goal.measure_by,
+                _("Mät senast: %(title)s") % {"title": goal.title},
+                _("Varje indikator för målet ska ha fått ett nytt mätvärde senast den här dagen."),
+                reverse("projects:goals", args=[pk]) + f"#measure-{goal.pk}",
+            )
+        )
+    return sorted(deadlines, key=lambda d: (d.day, d.kind, d.pk))
 
 
 # iCalendar (RFC 5545), written with the icalendar package: it escapes TEXT values, folds the
@@ -374,9 +484,28 @@ def _vevent(meeting, *, url, stamp):
     return event
 
 
-def icalendar(meetings, *, name, url_for=None):
-    """A VCALENDAR with one VEVENT per meeting, as bytes: CRLF line ends, folded at 75 octets,
-    times in UTC, participants by name only (never an e-mail address)."""
+def _deadline_vevent(deadline, *, url, stamp):
+    """A deadline as an all-day event (DTSTART;VALUE=DATE, DTEND the next day) that does not take
+    up the day's time (TRANSP:TRANSPARENT)."""
+    event = VEvent()
+    event.add("UID", _Text(deadline.uid))
+    event.add("DTSTAMP", stamp)
+    event.add("DTSTART", deadline.day)
+    event.add("DTEND", deadline.day + timedelta(days=1))
+    event.add("SUMMARY", _Text(deadline.summary))
+    event.add("DESCRIPTION", _Text("\n".join(filter(None, [deadline.description, url]))))
+    event.add("STATUS", "CONFIRMED")
+    event.add("TRANSP", "TRANSPARENT")
+    if url:
+        event.add("URL", vUri(url))
+    return event
+
+
+def icalendar(meetings, *, name, url_for=None, deadlines=(), deadline_url=None):
+    """A VCALENDAR with one VEVENT per meeting and one all-day VEVENT per deadline
+    (``calendar_deadlines``), as bytes: CRLF line ends, folded at 75 octets, times in UTC,
+    participants by name only (never an e-mail address). ``deadline_url(path)``: the absolute
+    address of a deadline's page."""
     stamp = ical_time(timezone.now())
     calendar = VCalendar()
     calendar.add("VERSION", "2.0")
@@ -386,6 +515,9 @@ def icalendar(meetings, *, name, url_for=None):
     calendar.add("X-WR-CALNAME", _Text(name))  # unknown to icalendar: a plain str would go out unescaped
     for meeting in meetings:
         calendar.add_component(_vevent(meeting, url=url_for(meeting) if url_for else "", stamp=stamp))
+    for deadline in deadlines:
+        url = deadline_url(deadline.path) if deadline_url else ""
+        calendar.add_component(_deadline_vevent(deadline, url=url, stamp=stamp))
     return calendar.to_ical(sorted=False)  # the properties in the order above
 
 

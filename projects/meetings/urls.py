@@ -11,6 +11,7 @@ urlpatterns = [
     path("moten/<int:meeting_pk>/andra/", views.meeting_edit, name="meeting_edit"),
     path("moten/<int:meeting_pk>/protokoll/", views.meeting_minutes, name="meeting_minutes"),
     path("moten/<int:meeting_pk>/justera/", views.meeting_approve, name="meeting_approve"),
+    path("moten/<int:meeting_pk>/justeras-senast/", views.meeting_minutes_due, name="meeting_minutes_due"),
     path("moten/<int:meeting_pk>/beslut/", views.meeting_decision_add, name="meeting_decision_add"),
     path("moten/<int:meeting_pk>/protokoll.pdf", views.meeting_pdf, name="meeting_pdf"),
     path("moten/<int:meeting_pk>/mote.ics", views.meeting_ics, name="meeting_ics"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +22,7 @@ from projects.core.models import Membership
 from projects.core.permissions import collaboration_required, policy
 from projects.meetings import permissions as perms
 from projects.meetings import services as rules
-from projects.meetings.forms import ApproveForm, DecisionForm, MeetingForm, MinutesForm
+from projects.meetings.forms import ApproveForm, DecisionForm, MeetingForm, MinutesDueForm, MinutesForm
 from projects.meetings.models import CalendarFeed, Meeting
 
 PAGE_SIZE = 20
@@ -87,14 +88,18 @@ def calendar_renew(request, collaboration):
 
 @require_GET
 def calendar_feed(request, pk, token):
-    """The subscribable feed of every meeting: no login, the secret address is the credential."""
+    """The subscribable feed of every meeting and every deadline of the collaboration: no login,
+    the secret address is the credential."""
     collaboration = rules.feed_collaboration(pk, token)
     if collaboration is None:
         raise Http404
+    meetings = list(rules.calendar_meetings(collaboration))
     body = rules.icalendar(
-        rules.calendar_meetings(collaboration),
+        meetings,
         name=collaboration.title,
         url_for=lambda m: request.build_absolute_uri(reverse("projects:meeting_detail", args=[pk, m.pk])),
+        deadlines=rules.calendar_deadlines(collaboration, meetings),
+        deadline_url=request.build_absolute_uri,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{_slug(collaboration.title)}.ics"'
@@ -198,6 +203,11 @@ def _detail_context(request, collaboration, meeting, **extra):
         "minutes_text": meeting.minutes,
         "minutes_version": meeting.minutes_version,
         "decision_form": DecisionForm(delegated=False, meeting=meeting) if can_edit else None,
+        "minutes_due_form": (
+            MinutesDueForm(meeting=meeting)
+            if not approval.locked and policy.user_has_permission(request.user, perms.SET_MINUTES_DUE, collaboration)
+            else None
+        ),
         "agenda_items": [line for line in meeting.agenda.splitlines() if line.strip()],
     }
     return context | extra
@@ -289,6 +299,34 @@ def meeting_approve(request, collaboration, meeting_pk):
     meeting = _meeting(collaboration, meeting_pk)
     context = _detail_context(request, collaboration, meeting, minutes_notice=notice, minutes_error=error)
     return _respond(request, context, "minutes")
+
+
+@login_required
+@require_POST
+@collaboration_required(perms.SET_MINUTES_DUE)
+def meeting_minutes_due(request, collaboration, meeting_pk):
+    """Set, change or clear the date by which the minutes are to be approved. An error shows the
+    page again with the date typed kept in the field."""
+    meeting = _meeting(collaboration, meeting_pk)
+    page = reverse("projects:meeting_detail", args=[collaboration.pk, meeting.pk])
+    form = MinutesDueForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        context = _detail_context(request, collaboration, meeting, minutes_due_form=form)
+        return render(request, "projects/meetings/meeting_detail.html", context, status=400)
+    minutes_due = form.cleaned_data["date"]
+    try:
+        changed = rules.set_minutes_due(meeting, minutes_due, user=request.user)
+    except rules.MinutesLocked:
+        messages.error(request, _("Protokollet är redan justerat av alla och låst, så datumet behövs inte."))
+        return redirect(page + "#minutes")
+    if changed and minutes_due:
+        messages.success(
+            request,
+            _("Protokollet ska vara justerat senast %(date)s.") % {"date": date_format(minutes_due, "j F Y")},
+        )
+    elif changed:
+        messages.success(request, _("Protokollet har inget datum för justeringen längre."))
+    return redirect(page + "#minutes-due")
 
 
 @login_required

@@ -7,6 +7,8 @@ Members read; editors and coordinators write the joint answers and confirm them 
 coordinators choose the sections and how they are answered.
 """
 
+from datetime import timedelta
+
 from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, Case, pk
 
 
@@ -38,6 +40,18 @@ def _checklist_sections(ctx):
 
     rows = ChecklistSection.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
     return list(rows.values_list("section_id", "active", "answer_mode"))
+
+
+def _due_date(ctx):
+    from projects.checklists.models import ChecklistSection
+
+    return list(ChecklistSection.objects.filter(pk=ctx["cs"].pk).values_list("due_date", flat=True))
+
+
+def _a_future_date(ctx):
+    from django.utils import timezone
+
+    return {"date": (timezone.localdate() + timedelta(days=30)).isoformat()}
 
 
 def _joint_answer(ctx):
@@ -95,6 +109,15 @@ CASES = {
         expect=MANAGE,
         effect=_checklist_sections,
         perm="checklists.manage_sections",
+    ),
+    # Coordinators give a section the date by which it is to be done.
+    "projects:checklist_due_date": Case(
+        kwargs=cs_kwargs,
+        method="post",
+        data=_a_future_date,
+        expect=MANAGE,
+        effect=_due_date,
+        perm="checklists.set_due_date",
     ),
     # A save posted without a session is kept for after the login: a redirect, like the others.
     # The joint answer.

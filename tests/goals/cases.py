@@ -8,9 +8,9 @@ indicators and accept a goal for their own party; a measurement is removed by a 
 party that recorded it or by a coordinator.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from tests.matrix import EDIT, MEMBERS_VIEW, Case, pk
+from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, Case, pk
 
 
 def _indicator(ctx):
@@ -75,6 +75,19 @@ def _measurements(ctx):
     return list(rows.values_list("pk", "value", "measured_on", "party_id", "note"))
 
 
+def _measure_by(ctx):
+    from projects.goals.models import Goal
+
+    rows = Goal.objects.filter(collaboration=ctx["collaboration"]).order_by("pk")
+    return list(rows.values_list("pk", "measure_by", "measure_requested_at"))
+
+
+def _a_future_date(ctx):
+    from django.utils import timezone
+
+    return {"date": (timezone.localdate() + timedelta(days=30)).isoformat()}
+
+
 INDICATOR_DATA = {
     "name": "Nya medlemmar",
     "unit": "personer",
@@ -94,6 +107,15 @@ CASES = {
     # Each writer accepts for their own party.
     "projects:goal_accept": Case(
         kwargs=goal_kwargs, method="post", expect=EDIT, effect=_acceptances, perm="goals.accept"
+    ),
+    # Coordinators ask for a round of measurements by a date (the goal has an indicator).
+    "projects:goal_measure_by": Case(
+        kwargs=goal_kwargs,
+        method="post",
+        data=_a_future_date,
+        expect=MANAGE,
+        effect=_measure_by,
+        perm="goals.set_measure_by",
     ),
     "projects:indicator_create": Case(
         kwargs=goal_kwargs,

@@ -90,6 +90,16 @@ def _approvals(ctx):
     return list(rows.values_list("user_id", "approved_version"))
 
 
+def _minutes_due(ctx):
+    from projects.meetings.models import Meeting
+
+    return list(Meeting.objects.filter(pk=ctx["meeting"].pk).values_list("minutes_due", flat=True))
+
+
+def _a_date_after_the_meeting(ctx):
+    return {"date": (timezone.localdate() + timedelta(days=14)).isoformat()}
+
+
 def _calendar_secret(ctx):
     from projects.meetings.models import CalendarFeed
 
@@ -125,6 +135,15 @@ CASES = {
         expect=MEMBERS_VIEW,
         effect=_approvals,
         perm="meetings.approve_minutes",
+    ),
+    # Coordinators set the date by which the minutes are to be approved.
+    "projects:meeting_minutes_due": Case(
+        kwargs=meeting_kwargs,
+        method="post",
+        data=_a_date_after_the_meeting,
+        expect=MANAGE,
+        effect=_minutes_due,
+        perm="meetings.set_minutes_due",
     ),
     "projects:meeting_decision_add": Case(
         kwargs=meeting_kwargs,
