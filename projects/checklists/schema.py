@@ -7,7 +7,8 @@ from projects.common.schema import MADE_HERE, Carry, Node, _by, _revisions
 
 # fmt: off
 NODES = (
-    Node("checklists", ChecklistSection, "section answer_mode active due_date", unique=("section",), actor=("added_by",),
+    Node("checklists", ChecklistSection, "section answer_mode active due_date", unique=("section",),
+         actor=("added_by",),
          defaults={"answer_mode": "joint"}, carry=Carry("section answer_mode", rows=models.Q(active=True))),
     Node("answers", Answer, "item party text status version updated_by updated_at", unique=("item", "party"),
          carry=Carry("item party text updated_by updated_at", rows="evaluation", status="discussed", version=1),

@@ -4,17 +4,28 @@ answers (optimistic versioning, revisions, confirmations). Views validate; these
 
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from guides.models import Audience, Item, Section
-from projects.checklists.models import Answer, AnswerStatus, ChecklistEvent, ChecklistSection, Comment, Confirmation
+from projects.checklists.models import (
+    Answer,
+    AnswerRevision,
+    AnswerStatus,
+    ChecklistEvent,
+    ChecklistSection,
+    Comment,
+    Confirmation,
+)
 from projects.checklists.permissions import CONFIRM_ANSWER
 from projects.common import comments, versioned
 from projects.core.models import Event, Organisation, Party
 from projects.core.permissions import policy
+from projects.notifications import services as notices
 
 # Guide sections every collaboration starts with, by who they are for (with all their sub-sections
 # that have questions): Halland's first conversation for everyone, MUCF's Förutsättningar for public
@@ -335,9 +346,25 @@ def reopen_agreed_answers(collaboration, user=None):
     return reopened
 
 
+@transaction.atomic
 def add_comment(*, collaboration, item, membership, text):
+    """A comment on a question; the people it mentions and those who wrote the answers are told."""
     event = (collaboration, Event.Kind.COMMENT_ADDED, _short(item.text), _short(text, 200))
-    return comments.add_comment(Comment, membership, text, event=event, collaboration=collaboration, item=item)
+    comment = comments.add_comment(Comment, membership, text, event=event, collaboration=collaboration, item=item)
+    cs = ChecklistSection.objects.filter(collaboration=collaboration, section_id=item.section_id).first()
+    answers = Answer.objects.filter(collaboration=collaboration, item=item)
+    writers = set(answers.values_list("updated_by", flat=True)) | set(
+        AnswerRevision.objects.filter(answer__in=answers).values_list("author", flat=True)
+    )
+    notices.notify_comment(
+        collaboration=collaboration,
+        comment=comment,
+        writers=list(get_user_model().objects.filter(pk__in=writers - {None})),
+        about=_short(item.text, 80),
+        path=reverse("projects:comments", args=[collaboration.pk, cs.pk, item.pk]) if cs else "",
+        key=f"answer:{comment.pk}",
+    )
+    return comment
 
 
 # Progress ------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
 
 # fmt: off
 NODES = (
-    Node("goals", Goal, "title description specific measurable realistic due_date measure_by measure_requested_at order "
-         "updated_by updated_at",
+    Node("goals", Goal, "title description specific measurable realistic due_date measure_by measure_requested_at "
+         "order updated_by updated_at",
          **_by("order"),
          children=(
              Node("acceptances", GoalAcceptance, "party accepted_by accepted_at", unique=("party",)),

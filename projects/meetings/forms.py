@@ -5,7 +5,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.common.forms import DATE_WIDGET, DeadlineForm, LineBreakCharField
+from projects.common.forms import DATE_WIDGET, DeadlineForm, IdsChoiceField, LineBreakCharField
 from projects.core.models import Membership
 from projects.meetings.models import LoggedDecision, Meeting
 
@@ -57,13 +57,7 @@ class StyledForm:
         style_fields(self)
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        # Ids posted as text or too large for the database are a choice that does not exist.
-        if any(not str(v).isdigit() or int(v) > MAX_VERSION for v in value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super()._check_values(value)
-
+class MemberChoiceField(IdsChoiceField):
     def label_from_instance(self, membership):
         return membership.user.get_full_name()
 

@@ -26,6 +26,8 @@ from projects.common import versioned
 from projects.core.models import Event, Membership, hash_token
 from projects.goals.models import Goal
 from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingEvent, MeetingParticipant
+from projects.notifications import services as notices
+from projects.notifications.models import Kind
 
 
 class MinutesLocked(Exception):
@@ -185,17 +187,65 @@ def save_minutes(meeting, *, user, text, base_version):
     current = versioned.lock(Meeting.objects, pk=meeting.pk)
     if current.minutes_locked_at is not None:
         raise MinutesLocked
+    first_text = not current.minutes.strip()
     result = versioned.save(current, user=user, text=text, base_version=base_version)
     if not result.saved:
         return result
     approved = current.participants.filter(approved_minutes_at__isnull=False)
     result.withdrawn = list(approved.values_list("name", flat=True))  # their approval was of the old text
+    withdrawn_users = list(approved.exclude(user=None).values_list("user", flat=True))
     approved.update(approved_minutes_at=None, approved_version=None)
+    if (first_text and current.minutes.strip()) or withdrawn_users:
+        _tell_approvers(current, user, withdrawn_users, first=first_text)
     detail = _("Protokollet ändrat (version %(n)d)") % {"n": current.minutes_version}
     if result.withdrawn:
         detail += "; " + _("justeringar återkallade: %(names)s") % {"names": ", ".join(result.withdrawn)}
     Event.record(current.collaboration, user, Event.Kind.MEETING_CHANGED, _short(current.title), detail)
     return result
+
+
+def _tell_approvers(meeting, user, withdrawn, *, first):
+    """The minutes wait for approval: the participants are told once, when the minutes first have
+    text; those whose approval a change withdrew are told again, for that version."""
+    if not meeting.minutes.strip():
+        return
+    people = {p.user_id: p.user for p in approvers(meeting) if p.user_id}
+    path = reverse("projects:meeting_detail", args=[meeting.collaboration_id, meeting.pk])
+    title = meeting.title
+
+    def message():
+        return (
+            _("Protokollet från %(meeting)s väntar på att du justerar det") % {"meeting": title},
+            _("Läs protokollet från %(meeting)s och justera det om det stämmer med vad ni kom överens om.")
+            % {"meeting": title},
+        )
+
+    def changed():
+        return (
+            _("Protokollet från %(meeting)s har ändrats: justera det igen") % {"meeting": title},
+            _("Protokollet ändrades efter att du justerade det. Läs den nya versionen och justera den igen."),
+        )
+
+    if first:
+        notices.notify(
+            Kind.MINUTES,
+            people.values(),
+            collaboration=meeting.collaboration,
+            key=f"{meeting.pk}",
+            path=path,
+            message=message,
+            exclude=user,
+        )
+    again = [people[pk] for pk in withdrawn if pk in people]
+    notices.notify(
+        Kind.MINUTES,
+        again,
+        collaboration=meeting.collaboration,
+        key=f"{meeting.pk}:v{meeting.minutes_version}",
+        path=path,
+        message=changed,
+        exclude=user,
+    )
 
 
 class ApprovalRefused(Exception):
