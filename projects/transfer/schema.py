@@ -39,9 +39,23 @@ from projects.stakeholders import schema as stakeholders
 FEATURES = (core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications)
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
-    "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
-    "map", "principle_commitments", "principle_concerns", "phase_changes", "stakeholders", "risks", "goals",
-    "meetings", "logged_decisions",
+    "parties",
+    "people",
+    "checklists",
+    "answers",
+    "comments",
+    "agreements",
+    "form_questionnaire",
+    "form_choices",
+    "map",
+    "principle_commitments",
+    "principle_concerns",
+    "phase_changes",
+    "stakeholders",
+    "risks",
+    "goals",
+    "meetings",
+    "logged_decisions",
 ]
 
 _nodes = {node.key: node for feature in FEATURES for node in feature.NODES}
