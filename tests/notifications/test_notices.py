@@ -350,3 +350,19 @@ def test_the_decision_round_tells_the_recorders_then_the_last_party_then_everyon
     assert sorted(decided.values_list("user__email", flat=True)) == sorted(u.email for u in who.values())
     assert f"/overenskommelse/pdf/?version={version.number}" in decided.first().body
     assert {m.to[0] for m in mail.outbox} == {u.email for u in who.values()}
+
+
+def test_a_forged_or_expired_unsubscribe_link_gets_a_clear_page_and_changes_nothing(
+    people, client, settings, monkeypatch
+):
+    collaboration, who = people
+    token = notices.unsubscribe_token(who["editor"], Kind.MINUTES)
+    forged = client.post(f"/aviseringar/avsluta/{token[:-3]}xyz/")
+    assert forged.status_code == 400
+    assert "Länken för att avsluta meddelanden är inte hel eller har ändrats" in forged.content.decode()
+    settings.UNSUBSCRIBE_VALID_DAYS = 30
+    later = timezone.now().timestamp() + 31 * 86400
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    expired = client.get(f"/aviseringar/avsluta/{token}/")
+    assert expired.status_code == 400 and "för gammal" in expired.content.decode()
+    assert notices.profile_for(who["editor"]).frequency(Kind.MINUTES) == Frequency.NOW
