@@ -19,7 +19,8 @@ from projects.agreements.models import Agreement, AgreementVersion, Decision
 from projects.agreements.queries import decision_recorders
 from projects.checklists import permissions as checklist_perms
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
-from projects.core.models import Membership
+from projects.checklists.services import answering_parties
+from projects.core.models import Membership, Party
 from projects.core.permissions import policy
 from projects.goals import permissions as goal_perms
 from projects.goals.models import Goal, Indicator, Measurement
@@ -101,6 +102,9 @@ def _members_by_collaboration(collaboration_ids, perm):
 
 
 def _sections(today):
+    """A checklist section with questions still open: in a joint section, every writer is reminded; in
+    a section each party answers, the writers of each party that still has questions open (of the
+    parties the section is meant for)."""
     sections = list(
         ChecklistSection.objects.filter(
             active=True, due_date__range=_window(today), collaboration__archived=False
@@ -108,6 +112,7 @@ def _sections(today):
     )
     if not sections:
         return
+    collaboration_ids = {cs.collaboration_id for cs in sections}
     questions = dict(
         GuideItem.objects.current()
         .filter(section_id__in={cs.section_id for cs in sections}, kind=GuideItem.Kind.QUESTION)
@@ -115,26 +120,39 @@ def _sections(today):
         .annotate(n=Count("pk"))
     )
     done = {
-        (row["collaboration_id"], row["item__section_id"]): row["n"]
+        (row["collaboration_id"], row["party_id"], row["item__section_id"]): row["n"]
         for row in Answer.objects.filter(
-            collaboration_id__in={cs.collaboration_id for cs in sections},
+            collaboration_id__in=collaboration_ids,
             item__section_id__in={cs.section_id for cs in sections},
             item__retired=False,
             item__kind=GuideItem.Kind.QUESTION,
             status__in=[AnswerStatus.AGREED, AnswerStatus.NOT_RELEVANT],
         )
-        .values("collaboration_id", "item__section_id")
+        .values("collaboration_id", "party_id", "item__section_id")
         .annotate(n=Count("pk"))
     }
-    parties = dict(
-        Membership.objects.filter(collaboration_id__in={cs.collaboration_id for cs in sections})
-        .values_list("collaboration_id")
-        .annotate(n=Count("party", distinct=True))
+    parties = {}
+    for party in Party.objects.filter(collaboration_id__in=collaboration_ids).select_related("organisation"):
+        parties.setdefault(party.collaboration_id, []).append(party)
+    writers = {}  # (collaboration id, party id) → [user]
+    rows = Membership.objects.filter(
+        collaboration_id__in=collaboration_ids, role__in=policy.roles_for(checklist_perms.EDIT_ANSWER)
     )
-    people = _members_by_collaboration({cs.collaboration_id for cs in sections}, checklist_perms.EDIT_ANSWER)
+    for membership in rows.select_related("user"):
+        writers.setdefault((membership.collaboration_id, membership.party_id), []).append(membership.user)
     for cs in sections:
-        expected = questions.get(cs.section_id, 0) * (parties.get(cs.collaboration_id, 1) if cs.per_party else 1)
-        if done.get((cs.collaboration_id, cs.section_id), 0) >= expected:
+        total = questions.get(cs.section_id, 0)
+        if cs.per_party:
+            open_parties = [
+                party
+                for party in answering_parties(cs, parties.get(cs.collaboration_id, []))
+                if done.get((cs.collaboration_id, party.pk, cs.section_id), 0) < total
+            ]
+        else:
+            joint_open = done.get((cs.collaboration_id, None, cs.section_id), 0) < total
+            open_parties = parties.get(cs.collaboration_id, []) if joint_open else []
+        people = [user for party in open_parties for user in writers.get((cs.collaboration_id, party.pk), [])]
+        if not people:
             continue
         title = cs.section.title
         yield (
@@ -143,7 +161,7 @@ def _sections(today):
                 cs.collaboration,
                 cs.due_date,
                 reverse("projects:checklist_section", args=[cs.collaboration_id, cs.pk]),
-                people.get(cs.collaboration_id, []),
+                people,
             ),
             lambda title=title: _("Avsnittet %(section)s ska vara klart") % {"section": title},
         )

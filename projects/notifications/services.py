@@ -124,7 +124,8 @@ def notify(kind, users, *, collaboration, key, path, message, exclude=None):
     """Record a notice of ``kind`` for each of ``users`` (people, not ids), once per person and
     ``key``, and send those chosen "at once" after the transaction commits. ``message()`` returns
     (subject, body) and is called in each recipient's language. The one who acted (``exclude``), people
-    who turned the kind off or muted the collaboration are skipped. Returns the notices recorded now."""
+    who turned the kind off or muted the collaboration are skipped. Returns the notices recorded now
+    (under a second run at the same moment, some of them may have been recorded by that run)."""
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if exclude is not None:
         recipients.pop(exclude.pk, None)
@@ -215,7 +216,7 @@ def _email(user, language, subject, template, context, unsubscribe_kind):
         }
         text = render_to_string(f"projects/notifications/email/{template}.txt", context)
         html = render_to_string(f"projects/notifications/email/{template}.html", context)
-    message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+    message_id = make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)  # kept on the notice
     email = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=text,
@@ -290,24 +291,28 @@ def deliver(notice_id, *, connection=None, now=None):
     )
     if not claimed:
         return Outcome()
-    notice = Notice.objects.select_related("user").get(pk=notice_id)
-    email, message_id = _email(
-        notice.user,
-        notice.language,
-        notice.subject,
-        "notice",
-        {"notice": notice, "link": _absolute(notice.path)},
-        notice.kind,
-    )
+    notice = Notice.objects.select_related("user__notice_profile").get(pk=notice_id)
     try:
+        email, message_id = _email(
+            notice.user,
+            notice.language,
+            notice.subject,
+            "notice",
+            {"notice": notice, "link": _absolute(notice.path)},
+            notice.kind,
+        )
         _send(email, connection)
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Notice %s not sent: %s", notice_id, error)
         return _after_failure([notice], error, now)
+    except Exception as error:  # not the server's doing (a bug): kept and tried again, not left "being sent"
+        logger.exception("Notice %s not sent", notice_id)
+        return _after_failure([notice], error, now)
     Notice.objects.filter(pk=notice_id).update(
         status=Notice.Status.SENT, sent_at=timezone.now(), message_id=message_id, claimed_at=None, last_error=""
     )
-    Profile.objects.filter(user_id=notice.user_id, bounced_at__isnull=False).update(bounced_at=None, bounce_reason="")
+    if notice.user.notice_profile.bounced_at:  # the address works again
+        Profile.objects.filter(user_id=notice.user_id).update(bounced_at=None, bounce_reason="")
     return Outcome(sent=1)
 
 

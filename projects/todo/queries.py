@@ -4,11 +4,12 @@ collaboration's next step through the loop (prepare → choose the form → writ
 Everything is derived from the state when it is asked for, so it is never stale: there is nothing to
 mark done. Who may do what is the policy's answer (``policy.roles_for`` for a query, the named
 permissions' rules for one object). The number of statements does not grow with the number of
-collaborations (bench/todo.py measures 1 against 50; tests/todo/ counts them).
+collaborations (bench/notices.py measures 1 against 50; tests/todo/ counts them).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -17,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guides.models import Item as GuideItem
+from guides.models import Section
 from projects.agreements import permissions as agreement_perms
 from projects.agreements.models import Agreement, AgreementVersion, Decision
 from projects.checklists import permissions as checklist_perms
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Confirmation
 from projects.checklists.services import answering_parties
 from projects.core import permissions as core_perms
-from projects.core.models import Collaboration, Invitation, Membership, Party
+from projects.core.models import PUBLIC_SECTORS, Collaboration, Invitation, Membership, Party
 from projects.core.permissions import policy
 from projects.goals import permissions as goal_perms
 from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
@@ -37,6 +39,7 @@ from projects.stakeholders.models import Risk
 
 RENEWAL_DAYS = 90  # a period that ends within this many days is to be renegotiated or renewed
 SOON_DAYS = 7  # a review or a deadline this close is "due"
+PER_COLLABORATION = 5  # the dashboard shows this many per collaboration, and links to the rest
 SECTIONS_ONE_BY_ONE = 2  # more sections than this with open questions and no due date: one item, to the list
 
 
@@ -71,12 +74,14 @@ class Waiting:
     def __bool__(self):
         return bool(len(self))
 
-    def by_collaboration(self):
-        """[(collaboration, [items])] in the order of their earliest item."""
+    def by_collaboration(self, shown=PER_COLLABORATION):
+        """[(collaboration, [the first ``shown`` items], how many more)] in the order of their earliest
+        item (the dashboard: the overview of each collaboration lists them all)."""
         groups = {}
         for item in self.items:
             groups.setdefault(item.collaboration.pk, (item.collaboration, []))[1].append(item)
-        return sorted(groups.values(), key=lambda group: group[1][0].sort_key)
+        ordered = sorted(groups.values(), key=lambda group: group[1][0].sort_key)
+        return [(collaboration, items[:shown], len(items) - len(items[:shown])) for collaboration, items in ordered]
 
 
 def _url(name, collaboration, *args, anchor=""):
@@ -268,15 +273,26 @@ def _answers_to_confirm(user, memberships, today):
 
 
 def _checklist_sections(pairs):
+    """{(collaboration id, guide section id): checklist section} for these pairs, with the guide
+    section's title (the guide sections read once, not once per collaboration)."""
     if not pairs:
         return {}
-    condition = Q()
-    for collaboration_id, section_id in pairs:
-        condition |= Q(collaboration_id=collaboration_id, section_id=section_id)
-    return {
-        (cs.collaboration_id, cs.section_id): cs
-        for cs in ChecklistSection.objects.filter(condition, active=True).select_related("section")
-    }
+    rows = ChecklistSection.objects.filter(
+        collaboration_id__in={c for c, _s in pairs}, section_id__in={s for _c, s in pairs}, active=True
+    ).only("pk", "collaboration_id", "section_id", "due_date", "answer_mode")
+    found = {(cs.collaboration_id, cs.section_id): cs for cs in rows if (cs.collaboration_id, cs.section_id) in pairs}
+    _attach_guide_sections(found.values())
+    return found
+
+
+def _attach_guide_sections(checklist_sections):
+    """Set each checklist section's guide section from one read of the distinct ones (a collaboration's
+    sections are the same few guide sections as every other's)."""
+    checklist_sections = list(checklist_sections)
+    guide = Section.objects.only("pk", "title", "audience").in_bulk({cs.section_id for cs in checklist_sections})
+    for cs in checklist_sections:
+        cs.section = guide[cs.section_id]
+    return checklist_sections
 
 
 def _question_counts(section_ids):
@@ -296,18 +312,23 @@ def _party_questions(user, memberships, today):
     writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
     if not writing:
         return []
-    sections = list(
-        ChecklistSection.objects.filter(collaboration_id__in=writing, active=True, answer_mode="per_party")
-        .select_related("section")
+    # Plain rows, not model instances: a person in many collaborations has some twenty of these in each.
+    sections = _attach_guide_sections(
+        SimpleNamespace(pk=pk, collaboration_id=collaboration_id, section_id=section_id, due_date=due_date)
+        for pk, collaboration_id, section_id, due_date in ChecklistSection.objects.filter(
+            collaboration_id__in=writing, active=True, answer_mode="per_party"
+        )
         .order_by("pk")
+        .values_list("pk", "collaboration_id", "section_id", "due_date")
     )
     if not sections:
         return []
     parties = {}
-    for party in Party.objects.filter(collaboration_id__in={cs.collaboration_id for cs in sections}).select_related(
-        "organisation"
-    ):
-        parties.setdefault(party.collaboration_id, []).append(party)
+    for pk, collaboration_id, sector in Party.objects.filter(
+        collaboration_id__in={cs.collaboration_id for cs in sections}
+    ).values_list("pk", "collaboration_id", "organisation__sector"):
+        party = SimpleNamespace(pk=pk, organisation=SimpleNamespace(is_public=sector in PUBLIC_SECTORS))
+        parties.setdefault(collaboration_id, []).append(party)
     mine = [
         cs
         for cs in sections
@@ -392,10 +413,10 @@ def _sections_due(user, memberships, today):
     writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
     if not writing:
         return []
-    sections = list(
+    sections = _attach_guide_sections(
         ChecklistSection.objects.filter(
             collaboration_id__in=writing, active=True, answer_mode="joint", due_date__isnull=False
-        ).select_related("section")
+        ).only("pk", "collaboration_id", "section_id", "due_date", "answer_mode")
     )
     if not sections:
         return []

@@ -366,3 +366,27 @@ def test_a_forged_or_expired_unsubscribe_link_gets_a_clear_page_and_changes_noth
     expired = client.get(f"/aviseringar/avsluta/{token}/")
     assert expired.status_code == 400 and "för gammal" in expired.content.decode()
     assert notices.profile_for(who["editor"]).frequency(Kind.MINUTES) == Frequency.NOW
+
+
+def test_a_section_each_party_answers_reminds_only_the_parties_it_is_meant_for_that_are_not_done():
+    from guides.models import Audience
+
+    collaboration, who = collaboration_with_people()
+    cs = (
+        collaboration.checklist_sections.filter(answer_mode="per_party", section__audience=Audience.PUBLIC)
+        .select_related("section")
+        .first()
+    )
+    cs.due_date = timezone.localdate() + timedelta(days=3)
+    cs.save()
+    kommun = collaboration.memberships.get(user=who["coordinator"]).party
+    call_command("send_reminders", stdout=StringIO())
+    reminded = set(Notice.objects.filter(kind=Kind.DEADLINE).values_list("user__email", flat=True))
+    assert reminded == {who["coordinator"].email}  # not the förening's editor: the section is not theirs
+    for item in cs.section.items.filter(kind=Item.Kind.QUESTION):
+        AnswerFactory(collaboration=collaboration, item=item, party=kommun, text="Klart", status="agreed")
+    cs.due_date = timezone.localdate()
+    cs.save()
+    Notice.objects.all().delete()
+    call_command("send_reminders", stdout=StringIO())
+    assert not Notice.objects.filter(kind=Kind.DEADLINE).exists()  # the kommun is done: nobody is reminded

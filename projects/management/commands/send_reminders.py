@@ -5,7 +5,7 @@ once: each notice is recorded once per person and sent by whoever claims it firs
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from projects.notifications import deadlines
@@ -25,8 +25,9 @@ class Command(BaseCommand):
         now = timezone.now()
         reminders = 0
         if not digests_only:
-            with transaction.atomic():
-                reminders = deadlines.send_deadline_reminders(timezone.localdate(now))
+            # Each deadline's notices in their own statement (no transaction around them all: a second run
+            # at the same time would wait for it, and nothing would be sent until the end).
+            reminders = deadlines.send_deadline_reminders(timezone.localdate(now))
         retried = notices.retry_due(now)
         digests = notices.send_digests(now)
         self.stdout.write(
