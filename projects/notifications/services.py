@@ -38,7 +38,10 @@ DIGEST_HOUR = 7  # the daily and weekly digests go out from this hour (local tim
 # Choices ---------------------------------------------------------------------------------------
 
 
-def profile_for(user):
+def profile_for(user, *, create=True):
+    """The person's choices; without ``create``, the defaults unsaved when they have chosen nothing."""
+    if not create:
+        return Profile.objects.filter(user=user).first() or Profile(user=user)
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile
 

@@ -15,9 +15,9 @@ from projects.notifications.models import Kind
 @require_http_methods(["GET", "POST"])
 def notice_settings(request):
     """Aviseringar: the person's choices and the last 50 notices sent to them."""
-    profile = notices.profile_for(request.user)
+    profile = notices.profile_for(request.user, create=request.method == "POST")  # a GET writes nothing
     collaborations = Collaboration.objects.filter(memberships__user=request.user).order_by("title")
-    initial = {"language": profile.language, "muted": profile.muted.all()} | {
+    initial = {"language": profile.language, "muted": profile.muted.all() if profile.pk else []} | {
         f"kind_{kind}": value for kind, value in notices.frequencies_of(profile).items()
     }
     form = SettingsForm(request.POST or None, initial=initial, collaborations=collaborations)

@@ -129,10 +129,10 @@ def test_administrator_accepts_a_party_request_with_the_keyboard(gemenskap, new_
 
     # The dashboard says what waits for his organisation.
     expect(page.get_by_role("heading", level=1, name="Mina samverkan")).to_be_visible()
-    alert = page.get_by_role("status").filter(has_text="Föreningen Gemenskap")
-    expect(alert).to_contain_text("1 förfrågan om att vara part väntar på svar.")
+    waiting = page.locator(".todo")
+    expect(waiting).to_contain_text("1 förfrågan om att Föreningen Gemenskap ska vara part väntar på svar")
     check(page, "dashboard-party-request")
-    alert.get_by_role("link", name="Föreningen Gemenskap").click()
+    waiting.get_by_role("link", name="Föreningen Gemenskap", exact=True).click()
 
     # The organisation page: the request, answered with Tab and Enter only.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Föreningen Gemenskap")
