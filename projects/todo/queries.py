@@ -156,14 +156,10 @@ def _decisions(user, memberships, today):
         collaboration = membership.collaboration
         recorders = agreement_perms.recorders_among(party_members.get(membership.party_id, []))
         if membership.pk in {m.pk for m in recorders}:
-            text = _("Registrera %(party)s beslut om överenskommelsen, version %(n)d") % {
-                "party": membership.party.organisation.name,
-                "n": version.number,
-            }
+            text = _("Registrera din parts beslut om överenskommelsen, version %(n)d") % {"n": version.number}
             for_party = False
         else:
-            text = _("%(party)s ska besluta om överenskommelsen, version %(n)d (registreras av %(names)s)") % {
-                "party": membership.party.organisation.name,
+            text = _("Din part ska besluta om överenskommelsen, version %(n)d (registreras av %(names)s)") % {
                 "n": version.number,
                 "names": ", ".join(m.user.get_full_name() for m in recorders) or "–",
             }
