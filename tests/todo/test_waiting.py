@@ -231,3 +231,16 @@ def test_a_reader_is_told_what_the_others_do():
     reader = collaboration.memberships.get(user=who["reader"])
     assert reader.role == Role.READER
     assert todo.next_step(collaboration, reader).text == "Samordnaren påbörjar överenskommelsen."
+
+
+def test_the_dashboard_shows_five_per_collaboration_and_links_to_the_rest(client):
+    user = make_user("Många Saker")
+    _busy_collaborations(1, user)
+    total = len(todo.waiting_for(user).items)
+    assert total > 5
+    client.force_login(user)
+    body = client.get("/").content.decode()
+    assert body.count('class="todo-item') == 5
+    assert f"{total - 5} saker till väntar på dig i Samverkan 0" in body
+    overview = client.get(todo.waiting_for(user).items[0].collaboration.get_absolute_url()).content.decode()
+    assert overview.count('class="todo-item') == total
