@@ -5,7 +5,6 @@ once: each notice is recorded once per person and sent by whoever claims it firs
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection
 from django.utils import timezone
 
 from projects.notifications import deadlines
@@ -35,4 +34,3 @@ class Command(BaseCommand):
             f"(to try again: {retried.retried}, given up: {retried.failed}); "
             f"notices sent in digests: {digests.sent}; {time.perf_counter() - started:.1f} s"
         )
-        connection.close()
