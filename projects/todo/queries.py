@@ -460,30 +460,40 @@ def _goals_to_accept(user, memberships, today):
     if not accepting:
         return []
     my_party = Membership.objects.filter(collaboration=OuterRef("collaboration"), user=user).values("party")[:1]
-    rows = (
+    goals = (
         Goal.objects.filter(collaboration_id__in=accepting)
         .annotate(my_party=Subquery(my_party))
         .exclude(Exists(GoalAcceptance.objects.filter(goal=OuterRef("pk"), party=OuterRef("my_party"))))
-        .values("collaboration_id")
-        .annotate(n=Count("pk"))
     )
-    items = []
-    for row in rows:
-        membership = accepting[row["collaboration_id"]]
-        items.append(
-            Item(
-                ngettext(
-                    "%(n)d mål väntar på att %(party)s accepterar det",
-                    "%(n)d mål väntar på att %(party)s accepterar dem",
-                    row["n"],
-                )
-                % {"n": row["n"], "party": membership.party.organisation.name},
-                _url("goals", membership.collaboration),
-                membership.collaboration,
-                for_party=True,
+    return _counted(
+        goals,
+        accepting,
+        "goals",
+        lambda n, membership: (
+            ngettext(
+                "%(n)d mål väntar på att %(party)s accepterar det",
+                "%(n)d mål väntar på att %(party)s accepterar dem",
+                n,
             )
+            % {"n": n, "party": membership.party.organisation.name}
+        ),
+        for_party=True,
+    )
+
+
+def _counted(rows, memberships, url_name, text, **fields):
+    """One item per collaboration for the ``rows`` (a queryset with ``collaboration_id``) counted in
+    it: ``text(count, membership)``, linked to the collaboration's page ``url_name``."""
+    counts = rows.order_by().values("collaboration_id").annotate(n=Count("pk"))
+    return [
+        Item(
+            text(row["n"], memberships[row["collaboration_id"]]),
+            _url(url_name, memberships[row["collaboration_id"]].collaboration),
+            memberships[row["collaboration_id"]].collaboration,
+            **fields,
         )
-    return items
+        for row in counts
+    ]
 
 
 def _measurements_due(user, memberships, today):
@@ -545,49 +555,39 @@ def _concerns(user, memberships, today):
     resolving = _writing(memberships, principle_perms.RESOLVE_CONCERN)
     if not resolving:
         return []
-    rows = (
-        PrincipleConcern.objects.filter(collaboration_id__in=resolving, resolved_at__isnull=True)
-        .values("collaboration_id")
-        .annotate(n=Count("pk"))
-    )
-    return [
-        Item(
+    concerns = PrincipleConcern.objects.filter(collaboration_id__in=resolving, resolved_at__isnull=True)
+    return _counted(
+        concerns,
+        resolving,
+        "principles",
+        lambda n, _membership: (
             ngettext(
                 "%(n)d synpunkt på principerna väntar på att lösas",
                 "%(n)d synpunkter på principerna väntar på att lösas",
-                row["n"],
+                n,
             )
-            % {"n": row["n"]},
-            _url("principles", resolving[row["collaboration_id"]].collaboration),
-            resolving[row["collaboration_id"]].collaboration,
-        )
-        for row in rows
-    ]
+            % {"n": n}
+        ),
+    )
 
 
 def _invitations(user, memberships, today):
     inviting = _writing(memberships, core_perms.INVITE)
     if not inviting:
         return []
-    rows = (
-        Invitation.objects.pending()
-        .filter(collaboration_id__in=inviting)
-        .values("collaboration_id")
-        .annotate(n=Count("pk"))
-    )
-    return [
-        Item(
+    return _counted(
+        Invitation.objects.pending().filter(collaboration_id__in=inviting),
+        inviting,
+        "people",
+        lambda n, _membership: (
             ngettext(
                 "%(n)d inbjudan är inte besvarad: skicka den igen eller återkalla den",
                 "%(n)d inbjudningar är inte besvarade: skicka dem igen eller återkalla dem",
-                row["n"],
+                n,
             )
-            % {"n": row["n"]},
-            _url("people", inviting[row["collaboration_id"]].collaboration),
-            inviting[row["collaboration_id"]].collaboration,
-        )
-        for row in rows
-    ]
+            % {"n": n}
+        ),
+    )
 
 
 def _periods_ending(user, memberships, today):
