@@ -8,7 +8,7 @@ approval and a goal's round of measurements. Those already done are not reminded
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from projects.checklists.services import answering_parties
 from projects.core.models import Membership, Party
 from projects.core.permissions import policy
 from projects.goals import permissions as goal_perms
-from projects.goals.models import Goal, Indicator, Measurement
+from projects.goals import queries as goal_queries
+from projects.goals.models import Goal
 from projects.meetings.models import Meeting, MeetingParticipant
 from projects.notifications.models import Kind
 from projects.notifications.services import notify
@@ -223,16 +224,11 @@ def _minutes(today):
 
 
 def _measurements(today):
-    unmeasured = Indicator.objects.filter(goal=OuterRef("pk")).exclude(
-        Exists(
-            Measurement.objects.filter(
-                indicator=OuterRef("pk"), recorded_at__gte=OuterRef("goal__measure_requested_at")
-            )
-        )
-    )
     goals = list(
-        Goal.objects.filter(measure_by__range=_window(today), collaboration__archived=False)
-        .filter(Exists(unmeasured))
+        goal_queries.with_measurement_round(
+            Goal.objects.filter(measure_by__range=_window(today), collaboration__archived=False)
+        )
+        .filter(measurements_done=False)
         .select_related("collaboration")
     )
     people = _members_by_collaboration({g.collaboration_id for g in goals}, goal_perms.RECORD_MEASUREMENT)

@@ -28,7 +28,8 @@ from projects.core import permissions as core_perms
 from projects.core.models import PUBLIC_SECTORS, Collaboration, Invitation, Membership, Party
 from projects.core.permissions import policy
 from projects.goals import permissions as goal_perms
-from projects.goals.models import Goal, GoalAcceptance, Indicator, Measurement
+from projects.goals import queries as goal_queries
+from projects.goals.models import Goal, GoalAcceptance
 from projects.meetings.models import MeetingParticipant
 from projects.organisations.queries import waiting_for as organisations_waiting
 from projects.phases import permissions as phase_perms
@@ -502,14 +503,9 @@ def _measurements_due(user, memberships, today):
     writing = _writing(memberships, goal_perms.RECORD_MEASUREMENT)
     if not writing:
         return []
-    unmeasured = Indicator.objects.filter(goal=OuterRef("pk")).exclude(
-        Exists(
-            Measurement.objects.filter(
-                indicator=OuterRef("pk"), recorded_at__gte=OuterRef("goal__measure_requested_at")
-            )
-        )
+    goals = goal_queries.with_measurement_round(Goal.objects.filter(collaboration_id__in=writing)).filter(
+        measurements_done=False
     )
-    goals = Goal.objects.filter(collaboration_id__in=writing, measure_by__isnull=False).filter(Exists(unmeasured))
     return [
         Item(
             _("Registrera mätvärden för målet %(goal)s") % {"goal": goal.title},
