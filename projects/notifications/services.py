@@ -314,7 +314,8 @@ def deliver(notice_id, *, connection=None, now=None):
     Notice.objects.filter(pk=notice_id).update(
         status=Notice.Status.SENT, sent_at=timezone.now(), message_id=message_id, claimed_at=None, last_error=""
     )
-    if notice.user.notice_profile.bounced_at:  # the address works again
+    profile = getattr(notice.user, "notice_profile", None)  # None for a person with no choices saved yet
+    if profile is not None and profile.bounced_at:  # the address works again
         Profile.objects.filter(user_id=notice.user_id).update(bounced_at=None, bounce_reason="")
     return Outcome(sent=1)
 
