@@ -9,9 +9,12 @@ of every test that opened pages, whichever page of the test caused it.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 
 # Playwright's sync API runs an asyncio event loop in this thread, and Django's ORM then refuses
@@ -25,6 +28,30 @@ def _allow_orm_beside_playwright():
     yield
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
+
+class _OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's in-memory
+    SQLite connection (Django shares it with the server thread). Two requests at once on one
+    connection mix their transactions: a page's poll or a session update beside a save that records
+    its notices ended the save with "no such savepoint" (a 500, and every later browser test on that
+    connection failed). Connections stay threaded (keep-alive works); only the application call is
+    serialised. PostgreSQL gives each thread its own connection and is left as it is."""
+
+    def set_app(self, application):
+        from django.db import connection
+
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            lock = threading.Lock()
+
+            def one_at_a_time(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            return super().set_app(one_at_a_time)
+        return super().set_app(application)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeOnSharedSQLite
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
