@@ -22,6 +22,7 @@ from projects.checklists.models import (
     Confirmation,
 )
 from projects.checklists.permissions import CONFIRM_ANSWER
+from projects.checklists.queries import question_counts
 from projects.common import comments, versioned
 from projects.core.models import Event, Organisation, Party
 from projects.core.permissions import policy
@@ -375,12 +376,7 @@ def progress(collaboration, checklist_sections, parties):
     ``complete`` when every question is done."""
     sections = list(checklist_sections)
     section_ids = [cs.section_id for cs in sections]
-    questions = dict(
-        Item.objects.current()
-        .filter(section_id__in=section_ids, kind=Item.Kind.QUESTION)
-        .values_list("section_id")
-        .annotate(n=Count("pk"))
-    )
+    questions = question_counts(section_ids)
     rows = (
         Answer.objects.filter(collaboration=collaboration, item__section_id__in=section_ids, item__retired=False)
         .values("item__section_id", "party_id", "status")

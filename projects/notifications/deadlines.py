@@ -8,17 +8,17 @@ approval and a goal's round of measurements. Those already done are not reminded
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from guides.models import Item as GuideItem
 from projects.agreements.models import Agreement, AgreementVersion, Decision
 from projects.agreements.queries import decision_recorders
 from projects.checklists import permissions as checklist_perms
-from projects.checklists.models import Answer, AnswerStatus, ChecklistSection
+from projects.checklists import queries as checklist_queries
+from projects.checklists.models import ChecklistSection
 from projects.checklists.services import answering_parties
 from projects.core.models import Membership, Party
 from projects.core.permissions import policy
@@ -114,24 +114,8 @@ def _sections(today):
     if not sections:
         return
     collaboration_ids = {cs.collaboration_id for cs in sections}
-    questions = dict(
-        GuideItem.objects.current()
-        .filter(section_id__in={cs.section_id for cs in sections}, kind=GuideItem.Kind.QUESTION)
-        .values_list("section_id")
-        .annotate(n=Count("pk"))
-    )
-    done = {
-        (row["collaboration_id"], row["party_id"], row["item__section_id"]): row["n"]
-        for row in Answer.objects.filter(
-            collaboration_id__in=collaboration_ids,
-            item__section_id__in={cs.section_id for cs in sections},
-            item__retired=False,
-            item__kind=GuideItem.Kind.QUESTION,
-            status__in=[AnswerStatus.AGREED, AnswerStatus.NOT_RELEVANT],
-        )
-        .values("collaboration_id", "party_id", "item__section_id")
-        .annotate(n=Count("pk"))
-    }
+    questions = checklist_queries.question_counts({cs.section_id for cs in sections})
+    done = checklist_queries.done_counts(collaboration_ids, {cs.section_id for cs in sections})
     parties = {}
     for party in Party.objects.filter(collaboration_id__in=collaboration_ids).select_related("organisation"):
         parties.setdefault(party.collaboration_id, []).append(party)

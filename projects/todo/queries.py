@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from guides.models import Item as GuideItem
 from guides.models import Section
 from projects.agreements import permissions as agreement_perms
 from projects.agreements.models import Agreement, AgreementVersion, Decision
 from projects.checklists import permissions as checklist_perms
+from projects.checklists import queries as checklist_queries
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Confirmation
 from projects.checklists.services import answering_parties
 from projects.core import permissions as core_perms
@@ -292,18 +292,6 @@ def _attach_guide_sections(checklist_sections):
     return checklist_sections
 
 
-def _question_counts(section_ids):
-    return dict(
-        GuideItem.objects.current()
-        .filter(section_id__in=section_ids, kind=GuideItem.Kind.QUESTION)
-        .values_list("section_id")
-        .annotate(n=Count("pk"))
-    )
-
-
-DONE = [AnswerStatus.AGREED, AnswerStatus.NOT_RELEVANT]
-
-
 def _party_questions(user, memberships, today):
     """Questions of a section each party answers for itself that the person's party has not answered."""
     writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
@@ -334,20 +322,12 @@ def _party_questions(user, memberships, today):
     ]
     if not mine:
         return []
-    questions = _question_counts({cs.section_id for cs in mine})
-    done = {
-        (row["collaboration_id"], row["party_id"], row["item__section_id"]): row["n"]
-        for row in Answer.objects.filter(
-            collaboration_id__in={cs.collaboration_id for cs in mine},
-            party_id__in={writing[cs.collaboration_id].party_id for cs in mine},
-            item__section_id__in={cs.section_id for cs in mine},
-            item__retired=False,
-            item__kind=GuideItem.Kind.QUESTION,
-            status__in=DONE,
-        )
-        .values("collaboration_id", "party_id", "item__section_id")
-        .annotate(n=Count("pk"))
-    }
+    questions = checklist_queries.question_counts({cs.section_id for cs in mine})
+    done = checklist_queries.done_counts(
+        {cs.collaboration_id for cs in mine},
+        {cs.section_id for cs in mine},
+        party_ids={writing[cs.collaboration_id].party_id for cs in mine},
+    )
     items = []
     undated = {}  # collaboration → [(section, left)] without a due date: one item when there are several
     for cs in mine:
@@ -417,23 +397,11 @@ def _sections_due(user, memberships, today):
     )
     if not sections:
         return []
-    questions = _question_counts({cs.section_id for cs in sections})
-    done = {
-        (row["collaboration_id"], row["item__section_id"]): row["n"]
-        for row in Answer.objects.filter(
-            collaboration_id__in={cs.collaboration_id for cs in sections},
-            party__isnull=True,
-            item__section_id__in={cs.section_id for cs in sections},
-            item__retired=False,
-            item__kind=GuideItem.Kind.QUESTION,
-            status__in=DONE,
-        )
-        .values("collaboration_id", "item__section_id")
-        .annotate(n=Count("pk"))
-    }
+    questions = checklist_queries.question_counts({cs.section_id for cs in sections})
+    done = checklist_queries.done_counts({cs.collaboration_id for cs in sections}, {cs.section_id for cs in sections})
     items = []
     for cs in sections:
-        left = questions.get(cs.section_id, 0) - done.get((cs.collaboration_id, cs.section_id), 0)
+        left = questions.get(cs.section_id, 0) - done.get((cs.collaboration_id, None, cs.section_id), 0)
         if left > 0:
             collaboration = writing[cs.collaboration_id].collaboration
             items.append(
@@ -747,13 +715,6 @@ def _open_joint_questions(collaboration):
     section_ids = list(sections.values_list("section_id", flat=True))
     if not section_ids:
         return 0
-    total = sum(_question_counts(section_ids).values())
-    done = Answer.objects.filter(
-        collaboration=collaboration,
-        party__isnull=True,
-        item__section_id__in=section_ids,
-        item__retired=False,
-        item__kind=GuideItem.Kind.QUESTION,
-        status__in=DONE,
-    ).count()
-    return max(total - done, 0)
+    total = sum(checklist_queries.question_counts(section_ids).values())
+    done = checklist_queries.done_counts([collaboration.pk], section_ids)
+    return max(total - sum(n for (_c, party, _s), n in done.items() if party is None), 0)
