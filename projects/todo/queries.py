@@ -328,60 +328,39 @@ def _party_questions(user, memberships, today):
         {cs.section_id for cs in mine},
         party_ids={writing[cs.collaboration_id].party_id for cs in mine},
     )
-    items = []
-    undated = {}  # collaboration → [(section, left)] without a due date: one item when there are several
+    open_sections = {}  # collaboration → [(section, questions left)]
     for cs in mine:
         membership = writing[cs.collaboration_id]
         left = questions.get(cs.section_id, 0) - done.get((cs.collaboration_id, membership.party_id, cs.section_id), 0)
-        if left > 0 and cs.due_date is None:
-            undated.setdefault(cs.collaboration_id, []).append((cs, left))
-        elif left > 0:
-            items.append(
-                Item(
-                    ngettext(
-                        "Svara på %(n)d fråga för %(party)s i %(section)s",
-                        "Svara på %(n)d frågor för %(party)s i %(section)s",
-                        left,
-                    )
-                    % {"n": left, "party": membership.party.organisation.name, "section": cs.section.title},
-                    _url("checklist_section", membership.collaboration, cs.pk),
-                    membership.collaboration,
-                    cs.due_date,
-                    for_party=True,
-                )
-            )
-    for collaboration_id, rows in undated.items():
+        if left > 0:
+            open_sections.setdefault(cs.collaboration_id, []).append((cs, left))
+    items = []
+    for collaboration_id, rows in open_sections.items():
         membership = writing[collaboration_id]
-        if len(rows) > SECTIONS_ONE_BY_ONE:
-            left = sum(n for _cs, n in rows)
+        party = membership.party.organisation.name
+        undated = [(cs, left) for cs, left in rows if cs.due_date is None]
+        # Sections with a date one by one; without one, one item for the lot when there are several.
+        one_by_one = [row for row in rows if row[0].due_date is not None]
+        if len(undated) > SECTIONS_ONE_BY_ONE:
+            left = sum(n for _cs, n in undated)
+            text = ngettext(
+                "Svara på %(n)d fråga för %(party)s i checklistorna",
+                "Svara på %(n)d frågor för %(party)s i %(sections)d avsnitt av checklistorna",
+                left,
+            ) % {"n": left, "party": party, "sections": len(undated)}
             items.append(
-                Item(
-                    ngettext(
-                        "Svara på %(n)d fråga för %(party)s i checklistorna",
-                        "Svara på %(n)d frågor för %(party)s i %(sections)d avsnitt av checklistorna",
-                        left,
-                    )
-                    % {"n": left, "party": membership.party.organisation.name, "sections": len(rows)},
-                    _url("checklists", membership.collaboration),
-                    membership.collaboration,
-                    for_party=True,
-                )
+                Item(text, _url("checklists", membership.collaboration), membership.collaboration, for_party=True)
             )
-            continue
-        for cs, left in rows:
-            items.append(
-                Item(
-                    ngettext(
-                        "Svara på %(n)d fråga för %(party)s i %(section)s",
-                        "Svara på %(n)d frågor för %(party)s i %(section)s",
-                        left,
-                    )
-                    % {"n": left, "party": membership.party.organisation.name, "section": cs.section.title},
-                    _url("checklist_section", membership.collaboration, cs.pk),
-                    membership.collaboration,
-                    for_party=True,
-                )
-            )
+        else:
+            one_by_one += undated
+        for cs, left in one_by_one:
+            text = ngettext(
+                "Svara på %(n)d fråga för %(party)s i %(section)s",
+                "Svara på %(n)d frågor för %(party)s i %(section)s",
+                left,
+            ) % {"n": left, "party": party, "section": cs.section.title}
+            url = _url("checklist_section", membership.collaboration, cs.pk)
+            items.append(Item(text, url, membership.collaboration, cs.due_date, for_party=True))
     return items
 
 
