@@ -2,6 +2,10 @@
 (() => {
   "use strict";
 
+  // With JavaScript on, elements marked .nojs-only (a save button beside autosave) are hidden and
+  // .js-only ones shown (static/css/app.css). Set at once, before the page is painted where possible.
+  document.documentElement.classList.add("js");
+
   document.addEventListener("DOMContentLoaded", () => {
     for (const button of document.querySelectorAll(".js-print")) {
       button.hidden = false;
