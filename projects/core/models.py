@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.common.validators import normalise_org_number
@@ -406,6 +408,53 @@ class EventKinds:
         return kind
 
 
+class EventText:
+    """A text of an event kept untranslated, so that each reader sees it in their own language.
+
+    ``msgid`` is the Swedish source string (mark it with ``gettext_noop`` so that makemessages finds
+    it); ``params`` fill its ``%(name)s`` placeholders and may themselves be EventTexts (a status label,
+    a phase name). ``Event.record`` stores it as data (``Event.texts``) and keeps the Swedish rendering
+    in ``subject``/``detail`` as well (what older rows and the searches in personal data use)::
+
+        Event.record(c, user, kind, subject, EventText(gettext_noop("v%(n)s: godkänd"), n=3))
+    """
+
+    def __init__(self, msgid, **params):
+        self.msgid = str(msgid)
+        self.params = params
+
+    def as_data(self):
+        data = {"msgid": self.msgid}
+        if self.params:
+            data["params"] = {
+                name: value.as_data() if isinstance(value, EventText) else _plain(value)
+                for name, value in self.params.items()
+            }
+        return data
+
+    def __str__(self):
+        return render_event_text(self.as_data())
+
+
+def _plain(value):
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def render_event_text(data):
+    """A stored EventText (its ``as_data``) in the active language."""
+    params = {
+        name: render_event_text(value) if isinstance(value, dict) else value
+        for name, value in (data.get("params") or {}).items()
+    }
+    text = gettext(data["msgid"]) if data.get("msgid") else ""
+    if not params:
+        return text
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):  # a translation with other placeholders: the Swedish one
+        return data["msgid"] % params
+
+
 class Event(models.Model):
     """One entry of a collaboration's activity list ("Händelser"). ``Kind`` holds the kinds of the
     core loop; a feature may declare more with ``Event.kinds.register``."""
@@ -434,7 +483,7 @@ class Event(models.Model):
         ANSWER_RESTORED = "answer.restored", _("Tidigare version återställd")
         COMMENT_ADDED = "comment.added", _("Kommentar")
         AGREEMENT_CREATED = "agreement.created", _("Överenskommelse påbörjad")
-        AGREEMENT_FROZEN = "agreement.frozen", _("Överenskommelse fryst för beslut")
+        AGREEMENT_FROZEN = "agreement.frozen", _("Överenskommelse låst för beslut")
         AGREEMENT_REDRAFTED = "agreement.redrafted", _("Nytt utkast; tidigare beslut återkallade")
         AGREEMENT_DECISION = "agreement.decision", _("Beslut registrerat")
         AGREEMENT_DECIDED = "agreement.decided", _("Överenskommelse beslutad av alla parter")
@@ -446,8 +495,8 @@ class Event(models.Model):
         FORM_CHOSEN = "form.chosen", _("Samverkansform vald")
         MAP_CHANGED = "map.changed", _("Samverkanskartan ändrad")
         PRINCIPLE_CHANGED = "principle.changed", _("Princip formulerad")
-        CONCERN_RAISED = "concern.raised", _("Det gnisslar: farhåga om en princip")
-        CONCERN_RESOLVED = "concern.resolved", _("Farhåga om en princip löst")
+        CONCERN_RAISED = "concern.raised", _("Problem med en princip flaggat")
+        CONCERN_RESOLVED = "concern.resolved", _("Problem med en princip löst")
         PHASE_CHANGED = "phase.changed", _("Fas ändrad")
         PERIOD_STARTED = "period.started", _("Ny period påbörjad")
         STAKEHOLDER_CHANGED = "stakeholder.changed", _("Intressentkartan ändrad")
@@ -472,6 +521,12 @@ class Event(models.Model):
 
     kinds = EventKinds()
     detail = models.CharField(max_length=500, blank=True)
+    texts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The subject and detail recorded as EventTexts, untranslated: {'subject'|'detail': "
+        "{msgid, params}}; shown in the reader's language. Empty for rows recorded as plain text.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -488,15 +543,42 @@ class Event(models.Model):
 
     @classmethod
     def record(cls, collaboration, actor, kind, subject="", detail=""):
+        """Record an event. ``subject`` and ``detail`` are plain text (names, titles: shown as they are)
+        or an :class:`EventText` (shown in the reader's language; its Swedish rendering is kept too)."""
         cls.kinds.check(kind)
+        texts = {
+            name: value.as_data()
+            for name, value in (("subject", subject), ("detail", detail))
+            if isinstance(value, EventText)
+        }
+        with translation.override("sv"):
+            subject, detail = str(subject)[:300], str(detail)[:500]
         return cls.objects.create(
             collaboration=collaboration,
             actor=actor if actor and actor.is_authenticated else None,
             actor_name=actor.get_full_name()[:150] if actor and actor.is_authenticated else "",
             kind=kind,
-            subject=str(subject)[:300],
-            detail=str(detail)[:500],
+            subject=subject,
+            detail=detail,
+            texts=texts,
         )
+
+    def _shown(self, name, stored, length):
+        """The reader's language where the text was recorded as an EventText and the stored Swedish
+        text is still what it rendered (a row whose text was rewritten since, e.g. a deleted
+        account's name replaced, shows the stored text)."""
+        data = (self.texts or {}).get(name)
+        if not data:
+            return stored
+        with translation.override("sv"):
+            swedish = render_event_text(data)[:length]
+        return render_event_text(data) if swedish == stored else stored
+
+    def shown_subject(self):
+        return self._shown("subject", self.subject, 300)
+
+    def shown_detail(self):
+        return self._shown("detail", self.detail, 500)
 
     def shown_actor_name(self):
         """Who did it, as the activity list shows it: the name as it was on the decision kinds (a
