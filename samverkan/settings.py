@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samverkan.middleware.SecurityHeadersMiddleware",  # Permissions-Policy; X-Frame-Options on early errors
     "csp.middleware.CSPMiddleware",
+    # Compresses every page and, in development, the static files that WhiteNoise serves from the
+    # source folders (in production they are compressed once by collectstatic). Django's middleware
+    # pads each compressed response at random against BREACH, and the CSRF token is masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "samverkan.context_processors.service",
             ],
         },
     },
@@ -243,6 +248,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves the source folders in development (DEBUG): cached for a minute there, so that a
+# phone does not ask again for every file on every page; in production the names carry a hash and
+# are cached for a year.
+if DEBUG:
+    WHITENOISE_MAX_AGE = 60
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -405,3 +415,10 @@ LOGGING = {
 PRIVACY_CONTROLLER = env("PRIVACY_CONTROLLER", "")
 LOGIN_RECORDS_DAYS = int(env("LOGIN_RECORDS_DAYS", "90"))
 ENDED_INVITATIONS_DAYS = int(env("ENDED_INVITATIONS_DAYS", "90"))
+
+# The service owner (issue 16): who is responsible for the service, named on the accessibility statement
+# (samverkan/accessibility.py, /tillganglighet/) and in the footer; barriers reported there are e-mailed
+# to SERVICE_OWNER_EMAIL. The defaults are the demo's: set all three in production.
+SERVICE_OWNER_NAME = env("SERVICE_OWNER_NAME", "Exempelkommun")
+SERVICE_OWNER_EMAIL = env("SERVICE_OWNER_EMAIL", "tillganglighet@exempelkommun.se")
+SERVICE_OWNER_PHONE = env("SERVICE_OWNER_PHONE", "010-123 45 67")
