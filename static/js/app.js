@@ -6,6 +6,28 @@
   // .js-only ones shown (static/css/app.css). Set at once, before the page is painted where possible.
   document.documentElement.classList.add("js");
 
+  // htmx, only where the page uses it: a page with hx-get, hx-post … loads it (its URL, hashed in
+  // production, is on <body data-htmx-src>); htmx then processes the page as it loads.
+  const HX = "[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[data-hx-get],[data-hx-post],[hx-trigger]";
+  const loadHtmx = () => {
+    const src = document.body && document.body.dataset.htmxSrc;
+    if (!src || window.htmx || !document.querySelector(HX)) return;
+    const script = document.createElement("script");
+    script.src = src;
+    document.head.appendChild(script);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadHtmx);
+  else loadHtmx();
+
+  // The error summary (templates/includes/form_errors.html) takes focus where it appears, on a page
+  // or in a part that htmx swapped in, so that a screen reader reads it and the keyboard starts there.
+  const focusErrorSummary = (root) => {
+    const summary = root && root.querySelector && root.querySelector(".error-summary");
+    if (summary) summary.focus();
+  };
+  document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
+  document.addEventListener("htmx:afterSettle", (event) => focusErrorSummary(event.detail && event.detail.elt));
+
   document.addEventListener("DOMContentLoaded", () => {
     for (const button of document.querySelectorAll(".js-print")) {
       button.hidden = false;
