@@ -657,7 +657,7 @@ def _where(collaboration, membership, today):
         if may(agreement_perms.MANAGE):
             return (
                 "write",
-                _("Skriv överenskommelsen tillsammans och frys en version för beslut när den är klar."),
+                _("Skriv överenskommelsen tillsammans och lås en version för beslut när den är klar."),
                 _url("agreement", collaboration),
             )
         return "write", _("Skriv överenskommelsen tillsammans."), _url("agreement", collaboration)
