@@ -5,6 +5,7 @@ never deleted."""
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -213,11 +214,33 @@ class CollaborationForm(Content):
         return self.name
 
 
+# The names of the code's levels and phases as the fixtures give them (fixtures/reference/coe.yaml),
+# marked for makemessages: ``label`` shows a name in the reader's language (a name changed in the
+# admin has no translation and is shown as it is).
+CODE_NAMES = (
+    gettext_noop("Information"),
+    gettext_noop("Samråd"),
+    gettext_noop("Dialog"),
+    gettext_noop("Partnerskap"),
+    gettext_noop("Agendasättning"),
+    gettext_noop("Formulering"),
+    gettext_noop("Beslut"),
+    gettext_noop("Genomförande"),
+    gettext_noop("Uppföljning"),
+    gettext_noop("Omformulering"),
+)
+
+
 class Level(Content):
     """A level of participation in the Council of Europe code."""
 
     name = models.CharField(_("namn"), max_length=100)
     description = models.TextField(blank=True)
+
+    @property
+    def label(self):
+        """The name in the reader's language."""
+        return gettext(self.name) if self.name else ""
 
     class Meta(Content.Meta):
         verbose_name = _("nivå")
@@ -233,6 +256,11 @@ class DecisionPhase(Content):
     name = models.CharField(_("namn"), max_length=100)
     names = models.JSONField(default=dict, blank=True, help_text="The name each guide uses: {guide slug: name}")
     description = models.TextField(blank=True)
+
+    @property
+    def label(self):
+        """The name in the reader's language."""
+        return gettext(self.name) if self.name else ""
 
     class Meta(Content.Meta):
         verbose_name = _("fas i beslutsprocessen")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from projects.core.permissions import COORDINATE, collaboration_required, policy
 from projects.evaluation import permissions as perms
 from projects.evaluation import services as evaluation
+from projects.phases import services as phases
 from projects.transfer.permissions import EXPORT
 
 
@@ -22,7 +23,9 @@ def evaluation_page(request, collaboration):
         "can_manage": can_manage,
         "can_export": policy.user_has_permission(request.user, EXPORT, collaboration),
         "version": evaluation.decided_version(collaboration),
-        "new_period_url": evaluation.new_period_url(collaboration) if can_manage else "",
+        "new_period_url": evaluation.new_period_url(collaboration)
+        if can_manage and phases.period_due(collaboration)
+        else "",
     }
     return render(request, "projects/evaluation/evaluation.html", context)
 

@@ -8,14 +8,17 @@ person.
 
 from dataclasses import dataclass, field
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guides.models import DecisionPhase, Item, Level, Section
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection
-from projects.core.models import Collaboration, Event, Membership, Party, Phase
+from projects.core.models import Collaboration, Event, EventText, Membership, Party, Phase
 from projects.phases.models import MapEntry, PhaseChange
 from projects.transfer import schema
 
@@ -242,9 +245,53 @@ def change_phase(collaboration, *, user, to_phase, from_phase, note=""):
     )
     Collaboration.objects.filter(pk=current.pk).update(phase=to_phase, updated_at=timezone.now())
     collaboration.phase = to_phase
-    subject = f"{phase_label(change.from_phase)} → {phase_label(to_phase)}"
-    Event.record(current, user, Event.Kind.PHASE_CHANGED, subject, note)
+    Event.record(current, user, Event.Kind.PHASE_CHANGED, _phase_step(change.from_phase, to_phase), note)
     return change
+
+
+def phase_text(phase):
+    """A phase's name for an event, translated when shown (the labels' msgids are the Swedish names)."""
+    with translation.override("sv"):
+        return EventText(str(phase_label(phase)))
+
+
+def _phase_step(from_phase, to_phase):
+    """"Agendasättning → Formulering" as an event's subject, in the reader's language."""
+    return EventText(gettext_noop("%(from)s → %(to)s"), **{"from": phase_text(from_phase), "to": phase_text(to_phase)})
+
+
+DECIDED_NOTE = gettext_noop("Överenskommelsen är beslutad av alla parter: samverkan går in i genomförandet.")
+
+
+@transaction.atomic
+def follow_decided_agreement(collaboration, *, user):
+    """The agreement decided by every party: the collaboration is in Genomförande from now on. A
+    phase before it moves there (recorded on the timeline and as an event, like any change); a
+    later phase stays. Returns the change or None."""
+    current = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+    if current.phase in PHASES and PHASES.index(current.phase) >= PHASES.index(Phase.GENOMFORANDE):
+        return None
+    with translation.override("sv"):
+        note = _(DECIDED_NOTE)
+    change = PhaseChange.objects.create(
+        collaboration=current,
+        from_phase=current.phase,
+        to_phase=Phase.GENOMFORANDE,
+        note=note,
+        open_items=open_items(current, current.phase).count,
+        changed_by=user,
+        changed_at=timezone.now(),
+    )
+    Collaboration.objects.filter(pk=current.pk).update(phase=Phase.GENOMFORANDE, updated_at=timezone.now())
+    collaboration.phase = Phase.GENOMFORANDE
+    step = _phase_step(change.from_phase, Phase.GENOMFORANDE)
+    Event.record(current, user, Event.Kind.PHASE_CHANGED, step, EventText(DECIDED_NOTE))
+    return change
+
+
+def phase_done(open_):
+    """Whether the phase's checklist work is done (nothing open): then going on is the next step."""
+    return open_.count == 0
 
 
 # The collaboration map -----------------------------------------------------------------------
@@ -257,11 +304,12 @@ def levels():
 
 def map_rows(collaboration):
     """All six phases with what is marked for each: [{phase, phase_name, planned, planned_name,
-    actual, actual_name, note}] (empty strings where nothing is marked)."""
+    actual, actual_name, note}] (empty strings where nothing is marked); the names in the reader's
+    language."""
     entries = {
         entry.phase: entry for entry in collaboration.map_entries.select_related("planned_level", "actual_level")
     }
-    names = {slug: phase.name for slug, phase in decision_phases().items()}
+    names = {slug: phase.label for slug, phase in decision_phases().items()}
     rows = []
     for phase in PHASES:
         entry = entries.get(phase)
@@ -272,9 +320,9 @@ def map_rows(collaboration):
                 "phase": phase,
                 "phase_name": names.get(phase) or str(Phase(phase).label),
                 "planned": planned.slug if planned else "",
-                "planned_name": planned.name if planned else "",
+                "planned_name": planned.label if planned else "",
                 "actual": actual.slug if actual else "",
-                "actual_name": actual.name if actual else "",
+                "actual_name": actual.label if actual else "",
                 "note": entry.note if entry else "",
             }
         )
@@ -284,7 +332,8 @@ def map_rows(collaboration):
 def map_snapshot(collaboration):
     """The collaboration map for the agreement's frozen content: the six rows of :func:`map_rows`,
     or [] when nothing is marked."""
-    rows = map_rows(collaboration)
+    with translation.override("sv"):  # the agreement's content is Swedish, whoever locks it
+        rows = map_rows(collaboration)
     if not any(row["planned"] or row["actual"] or row["note"] for row in rows):
         return []
     return rows
@@ -325,13 +374,14 @@ def save_map(collaboration, *, user, values):
             },
         )
     if changed:
-        Event.record(
-            collaboration,
-            user,
-            Event.Kind.MAP_CHANGED,
-            ", ".join(str(phase_label(phase)) for phase in changed),
-        )
+        Event.record(collaboration, user, Event.Kind.MAP_CHANGED, _phase_list(changed))
     return changed
+
+
+def _phase_list(phases):
+    """"Agendasättning, Beslut" as an event's subject, each name in the reader's language."""
+    names = {f"p{index}": phase_text(phase) for index, phase in enumerate(phases)}
+    return EventText(", ".join(f"%({name})s" for name in names), **names)
 
 
 # The picture: geometry for the inline SVG ------------------------------------------------------
@@ -357,7 +407,7 @@ def map_picture(rows, *, current_phase=None, all_levels=None):
     grid_bottom = grid_top + s["row_height"] * len(all_levels)
     level_y = {level.slug: grid_top + s["row_height"] * index for index, level in enumerate(all_levels)}
     level_rows = [
-        {"name": level.name, "y": level_y[level.slug], "text_y": level_y[level.slug] + s["row_height"] // 2 + 5}
+        {"name": level.label, "y": level_y[level.slug], "text_y": level_y[level.slug] + s["row_height"] // 2 + 5}
         for level in all_levels
     ]
     columns = []
@@ -424,6 +474,18 @@ def can_start_period(collaboration):
     return None
 
 
+def period_due(collaboration, today=None):
+    """Whether it is time to prepare the next period: the collaboration is being followed up or
+    reformulated, or its planned end is near or passed (as "Väntar på dig" says it)."""
+    from projects.todo.queries import RENEWAL_DAYS  # todo reads this feature's permissions
+
+    if collaboration.phase in EVALUATION_PHASES:
+        return True
+    today = today or timezone.localdate()
+    end = collaboration.end_date
+    return end is not None and end <= today + timedelta(days=RENEWAL_DAYS)
+
+
 def evaluation_section_slugs():
     """The guide sections about evaluating: their answers are the new period's starting point."""
     return phase_section_slugs(*EVALUATION_PHASES)
@@ -458,8 +520,10 @@ def start_new_period(collaboration, *, user):
     )
     Collaboration.objects.filter(pk=old.pk).update(archived=True)
     old.archived = True
-    Event.record(old, user, Event.Kind.PERIOD_STARTED, _("Period %(n)s påbörjad") % {"n": new.period}, new.title)
-    Event.record(new, user, Event.Kind.PERIOD_STARTED, _("Fortsätter period %(n)s") % {"n": old.period}, old.title)
+    started = EventText(gettext_noop("Period %(n)s påbörjad"), n=new.period)
+    Event.record(old, user, Event.Kind.PERIOD_STARTED, started, new.title)
+    continues = EventText(gettext_noop("Fortsätter period %(n)s"), n=old.period)
+    Event.record(new, user, Event.Kind.PERIOD_STARTED, continues, old.title)
     return new
 
 

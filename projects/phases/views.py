@@ -23,6 +23,7 @@ def _page_context(request, collaboration, map_form=None):
     can_manage = policy.user_has_permission(request.user, perms.CHANGE_PHASE, collaboration)
     can_edit = policy.user_has_permission(request.user, perms.EDIT_MAP, collaboration)
     current = collaboration.phase
+    open_ = rules.open_items(collaboration)
     return {
         "collaboration": collaboration,
         "current_label": rules.phase_label(current),
@@ -30,7 +31,8 @@ def _page_context(request, collaboration, map_form=None):
         "steps": rules.stepper(current),
         "guidance": rules.phase_guidance(current),
         "timeline": rules.timeline(collaboration),
-        "open": rules.open_items(collaboration),
+        "open": open_,
+        "phase_done": rules.phase_done(open_),
         "next_phase": rules.next_phase(current),
         "previous_phase": rules.previous_phase(current),
         "next_label": rules.phase_label(rules.next_phase(current) or ""),
@@ -42,6 +44,7 @@ def _page_context(request, collaboration, map_form=None):
         "map_form": map_form or (MapForm(initial=MapForm.initial_from(rows), levels=levels) if can_edit else None),
         "periods": rules.period_links(collaboration),
         "can_start_period": policy.user_has_permission(request.user, perms.START_PERIOD, collaboration, collaboration),
+        "period_due": rules.period_due(collaboration),
     }
 
 

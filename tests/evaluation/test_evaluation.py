@@ -16,6 +16,7 @@ from projects.agreements import services as agreements
 from projects.checklists import services as checklists
 from projects.checklists.models import ChecklistSection
 from projects.common import pdf
+from projects.core.models import Collaboration, Phase
 from projects.evaluation import services as evaluation
 from projects.goals.models import Goal
 from tests.factories import (
@@ -242,10 +243,15 @@ def test_empty_states(client, setup):
 # Controls per role ----------------------------------------------------------------------------------
 
 
-def test_coordinators_get_the_new_period_link_and_the_export(client, setup):
+def test_coordinators_get_the_new_period_link_when_it_is_time_and_the_export(client, setup):
     collaboration, users = setup
+    Collaboration.objects.filter(pk=collaboration.pk).update(phase=Phase.BESLUT, end_date=None)
     html = page(client, users["coordinator"], collaboration)
-    assert evaluation.new_period_url(collaboration) in html
+    assert "Till nästa period" not in html  # not before the collaboration is followed up or ending
+    Collaboration.objects.filter(pk=collaboration.pk).update(phase=Phase.UPPFOLJNING)
+    html = page(client, users["coordinator"], collaboration)
+    assert evaluation.new_period_url(collaboration) in html and "Till nästa period" in html
+    assert "Ladda ner allt som fil (för att flytta)" in html and "JSON" not in html
     assert reverse("projects:collaboration_export", args=[collaboration.pk]) in html
     for role in ("editor", "reader"):
         html = page(client, users[role], collaboration)

@@ -127,7 +127,8 @@ def test_archived_collaboration_map_cannot_change(editor_client, people):
 
 
 def _svg(body):
-    return body[body.index("<svg") : body.index("</svg>") + 6]
+    start = body.index('<svg class="map-picture"')
+    return body[start : body.index("</svg>", start) + 6]
 
 
 def test_picture_marks_planned_and_actual_with_shape_and_letter(editor_client, people):

@@ -82,6 +82,9 @@ def lived(people):
     save(collaboration, "mucf-metod", anna, "Borttagen sektion.", "discussed")
     ConfirmationFactory(answer=not_evaluation, party=kommun, version=1, confirmed_by=anna)
     CommentFactory(collaboration=collaboration, item=not_evaluation.item, party=kommun, author=anna, text="Bra start")
+    # The phase's history up to the decision (which moves it on to Genomförande).
+    for to_phase, from_phase in [("formulering", "agendasattning"), ("beslut", "formulering")]:
+        phases.change_phase(collaboration, user=anna, to_phase=to_phase, from_phase=from_phase)
     # The agreement, decided by both parties.
     agreement = agreements.create_agreement(collaboration, user=anna)
     for section in agreement.sections.all():
@@ -103,7 +106,7 @@ def lived(people):
         )
     agreements.set_party_record(agreement, party=kommun, record_number="KS 2026/12")
     AgreementCommentFactory(section=first, party=kommun, author=anna, text="Tydligt")
-    # Principles, concerns, the map, the phase's history, a form choice and an invitation.
+    # Principles, concerns, the map, a form choice and an invitation.
     principle = Principle.objects.first()
     PrincipleCommitmentFactory(collaboration=collaboration, principle=principle, text="Föreningen styr själv.")
     PrincipleCommitmentFactory(collaboration=collaboration, principle=Principle.objects.last(), text="")
@@ -116,8 +119,6 @@ def lived(people):
             "genomforande": {"planned": None, "actual": Level.objects.get(slug="partnerskap"), "note": "Blev nära"},
         },
     )
-    for to_phase, from_phase in [("formulering", "agendasattning"), ("beslut", "formulering")]:
-        phases.change_phase(collaboration, user=anna, to_phase=to_phase, from_phase=from_phase)
     Collaboration.objects.filter(pk=collaboration.pk).update(
         phase=Phase.OMFORMULERING,
         start_date=datetime.date(2026, 1, 1),

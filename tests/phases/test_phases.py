@@ -282,6 +282,78 @@ def test_overview_shows_the_phase_card(client, people):
     page = client.get(reverse("projects:overview", args=[collaboration.pk])).content.decode()
     card = page[page.index('id="phase-card-heading"') :]
     assert "Nuvarande fas: Beslut (3 av 6)." in card
-    assert url("phases", collaboration) in card
-    current = card[card.index('aria-current="step"') :]
-    assert current.index("3. Beslut") < current.index("(nu)") < current.index("4. Genomförande")
+    assert url("phases", collaboration) in card  # the stepper itself is on the phases page (2db65af)
+
+
+# Actions that match the state -----------------------------------------------------------------
+
+
+def test_going_on_is_the_primary_button_only_when_the_phase_is_done(coordinator_client, people):
+    collaboration, _ = people
+    open_ = phases.open_items(collaboration)
+    assert open_.count > 0
+    page = coordinator_client.get(url("phases", collaboration)).content.decode()
+    button = page[page.index('id="phase-advance"') - 80 : page.index('id="phase-advance"')]
+    assert "btn-outline-secondary" in button and "btn-primary" not in button
+    assert f"{open_.count} frågor i fasens checklistor är inte klara." in page
+    assert "av" not in page[page.index('id="phase-open"') :][:60]  # no "96 av 96"
+    # Every question of the phase done: going on is the next step.
+    ChecklistSection.objects.filter(collaboration=collaboration).update(active=False)
+    page = coordinator_client.get(url("phases", collaboration)).content.decode()
+    button = page[page.index('id="phase-advance"') - 80 : page.index('id="phase-advance"')]
+    assert "btn-primary" in button
+
+
+def test_a_new_period_is_offered_when_it_is_time(coordinator_client, people):
+    import datetime
+
+    collaboration, _ = people
+    page = coordinator_client.get(url("phases", collaboration)).content.decode()
+    link = page[page.index('id="period-start"') - 60 : page.index('id="period-start"')]
+    assert "btn" not in link and "Påbörja en ny period redan nu" in page  # phase 1: a quiet link
+    assert not phases.period_due(collaboration)
+    set_phase(collaboration, Phase.UPPFOLJNING)
+    page = coordinator_client.get(url("phases", collaboration)).content.decode()
+    link = page[page.index('id="period-start"') - 60 : page.index('id="period-start"')]
+    assert "btn btn-outline-primary" in link
+    set_phase(collaboration, Phase.BESLUT)
+    Collaboration.objects.filter(pk=collaboration.pk).update(end_date=datetime.date(2026, 12, 31))
+    collaboration.refresh_from_db()
+    assert phases.period_due(collaboration, today=datetime.date(2026, 11, 1))
+    assert not phases.period_due(collaboration, today=datetime.date(2026, 6, 1))
+
+
+def test_the_agreement_decided_by_all_moves_the_phase_to_genomforande(people):
+    from django.utils import translation
+
+    from tests.factories import decided_iop
+
+    collaboration, users = people
+    assert collaboration.phase == Phase.AGENDASATTNING
+    decided_iop(collaboration, [users["coordinator"], users["editor"]])
+    collaboration.refresh_from_db()
+    assert collaboration.phase == Phase.GENOMFORANDE
+    change = PhaseChange.objects.get(collaboration=collaboration)
+    assert (change.from_phase, change.to_phase) == (Phase.AGENDASATTNING, Phase.GENOMFORANDE)
+    assert change.note.startswith("Överenskommelsen är beslutad av alla parter")
+    event = Event.objects.get(collaboration=collaboration, kind=Event.Kind.PHASE_CHANGED)
+    assert event.subject == "Agendasättning → Genomförande"
+    with translation.override("en"):  # the phase names have their English already
+        assert event.shown_subject() == "Agenda setting → Implementation"
+    # A later phase stays where it is.
+    set_phase(collaboration, Phase.UPPFOLJNING)
+    assert phases.follow_decided_agreement(collaboration, user=users["coordinator"]) is None
+    collaboration.refresh_from_db()
+    assert collaboration.phase == Phase.UPPFOLJNING
+
+
+def test_the_map_shows_phase_names_in_the_readers_language(coordinator_client, people):
+    from django.conf import settings
+
+    collaboration, _ = people
+    coordinator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = coordinator_client.get(url("phases", collaboration)).content.decode()
+    table = page[page.index('class="table table-sm align-top table-stack map-table"') :]
+    assert "Agenda setting" in table and "Agendasättning" not in table
+    picture = page[page.index('<svg class="map-picture"') :]
+    assert "Implementation" in picture[: picture.index("</svg>")]
