@@ -37,23 +37,50 @@ class SectionOmitForm(forms.Form):
     )
 
 
+class FirstChoiceRadioSelect(forms.RadioSelect):
+    """Radio buttons whose field links to its first choice: the error summary's link (``#id_approved_0``)
+    then reaches the field, where Django's RadioSelect gives no id for the group."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class DecisionForm(forms.Form):
+    """A party's decision. Every field says what to write when it is left empty or wrong."""
+
     approved = forms.TypedChoiceField(
         label=_("Beslut"),
         choices=[("yes", _("Godkänd")), ("no", _("Avslagen"))],
         coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
+        widget=FirstChoiceRadioSelect,
+        error_messages={
+            "required": _("Välj om parten godkände eller avslog överenskommelsen."),
+            "invalid_choice": _("Välj om parten godkände eller avslog överenskommelsen."),
+        },
     )
     body = forms.CharField(
         label=_("Beslutande organ eller firmatecknare"),
         max_length=200,
         help_text=_("Till exempel Kommunstyrelsen, Styrelsen eller firmatecknare."),
+        error_messages={
+            "required": _("Skriv vilket organ som fattade beslutet, till exempel Kommunstyrelsen eller Styrelsen."),
+        },
     )
-    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE_WIDGET)
+    decided_on = forms.DateField(
+        label=_("Beslutsdatum"),
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": _("Skriv datumet för beslutet, till exempel 2026-11-20."),
+            "invalid": _("Skriv ett datum som finns, som år-månad-dag, till exempel 2026-11-20."),
+        },
+    )
     reference = forms.CharField(
         label=_("Beslutsreferens"),
         max_length=200,
         help_text=_("Till exempel ”KS 2026/123 § 45” eller ”Styrelseprotokoll 2026-11-18 § 7”."),
+        error_messages={
+            "required": _("Skriv var beslutet finns, till exempel paragrafen i protokollet: ”KS 2026/123 § 45”."),
+        },
     )
     comment = forms.CharField(
         label=_("Kommentar"),
@@ -66,7 +93,7 @@ class DecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("approved") is False and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", _("Skriv skälet till avslaget."))
+            self.add_error("comment", _("Skriv skälet till avslaget, så att skrivgruppen vet vad som ska ändras."))
         return cleaned
 
 

@@ -56,7 +56,7 @@ VIEW = register(
 )
 MANAGE = register(
     "agreements.manage",
-    "påbörja överenskommelsen, ändra och utelämna avsnitt, välja skrivgruppen, frysa en version för beslut, "
+    "påbörja överenskommelsen, ändra och utelämna avsnitt, välja skrivgruppen, låsa en version för beslut, "
     "ange och ändra sista dag för beslut och påbörja ett nytt utkast",
     Action.MANAGE,
 )

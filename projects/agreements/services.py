@@ -255,7 +255,7 @@ def freeze(agreement, *, user, decide_by=None):
     (optional; the form checks that it has not passed)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.state != Agreement.State.DRAFT:
-        raise AgreementError(_("Bara ett utkast kan frysas för beslut."))
+        raise AgreementError(_("Bara ett utkast kan låsas för beslut."))
     missing = missing_sections(agreement)
     if missing:
         raise AgreementError(

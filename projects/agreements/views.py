@@ -1,12 +1,11 @@
-"""The agreement page: writing the sections (autosaved, with version conflicts), freezing a version
-for decision, each party's decision, a new draft, and the PDF. The rules are in projects.agreements."""
+"""The agreement page: writing the sections (autosaved, with version conflicts), locking a version
+for decision ("frys" in the code), each party's decision, a new draft, and the PDF. The rules are in projects.agreements."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -181,6 +180,10 @@ def _render_detail(
             if can_manage
             else [],
             "writer_ids": set(agreement.writers.values_list("pk", flat=True)),
+            # The writing group as a list, where it is not a form (not a coordinator, or the text is locked).
+            "writers": agreement.writers.select_related("user", "party__organisation").order_by("user__full_name")
+            if not (can_manage and agreement.state == Agreement.State.DRAFT)
+            else [],
             # Only what the page shows of the snapshot, and only when it shows it.
             "contacts": agreements.contact_persons(parties) if any(s.from_data == "contacts" for s in sections) else [],
         }
@@ -281,7 +284,7 @@ def agreement_freeze(request, collaboration):
     else:
         messages.success(
             request,
-            _("Version %(n)d är fryst för beslut. Varje part registrerar nu sitt beslut.") % {"n": version.number},
+            _("Version %(n)d är låst för beslut. Varje part registrerar nu sitt beslut.") % {"n": version.number},
         )
     return _to_agreement(request, collaboration)
 
@@ -594,13 +597,24 @@ def agreement_compare(request, collaboration):
 @require_GET
 @collaboration_required(perms.VIEW)
 def agreement_print(request, collaboration):
-    """The same document as the PDF, as a plain HTML page to print from the browser."""
+    """The same document as the PDF, as an HTML page to read on any screen and to print from the
+    browser, with a link back to the agreement. A version locked for decision or decided is shown as
+    it was locked, with its decisions; a draft as it is now."""
     agreement = _agreement(collaboration)
     if agreement is None:
         return _to_agreement(request, collaboration)
-    html = pdf.render_html(
-        agreements.snapshot(agreement),
-        draft=agreement.state != Agreement.State.DECIDED,
-        static_base=settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+    version = agreements.current_version(agreement) if agreement.state != Agreement.State.DRAFT else None
+    decided = agreement.state == Agreement.State.DECIDED
+    return render(
+        request,
+        "projects/agreements/agreement_pdf.html",
+        {
+            "c": version.content if version else agreements.snapshot(agreement),
+            "version": version,
+            "decisions": list(version.decisions.select_related("party__organisation")) if version else [],
+            "draft": not decided,
+            "static_base": settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+            "generated_at": timezone.now(),
+            "back_url": reverse("projects:agreement", args=[collaboration.pk]),
+        },
     )
-    return HttpResponse(html)

@@ -6,7 +6,7 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -22,7 +22,7 @@ from projects.checklists.models import (
     Confirmation,
 )
 from projects.checklists.permissions import CONFIRM_ANSWER
-from projects.checklists.queries import question_counts
+from projects.checklists.queries import DONE, done_by_question, question_counts, question_ids
 from projects.common import comments, versioned
 from projects.core.models import Event, Organisation, Party
 from projects.core.permissions import policy
@@ -136,6 +136,8 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
         write=partial(_write_answer, current, joint=party is None),
         restored_from=restored_from,
     )
+    # Whether the question went from open to done or back (the page's progress then changes).
+    result.progress_changed = result.saved and (old_status in DONE) != (current.status in DONE)
     if result.saved and current.status != old_status:
         Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
     if result.saved and restored_from:
@@ -371,52 +373,71 @@ def add_comment(*, collaboration, item, membership, text):
 # Progress ------------------------------------------------------------------------------------
 
 
-def progress(collaboration, checklist_sections, parties):
-    """Per checklist section: questions, and per status how many answers (joint) or per party;
-    ``complete`` when every question is done."""
+def progress(collaboration, checklist_sections, parties, party=None):
+    """Per checklist section, counted in questions (never in answers: a section of three questions
+    that two parties answer has three, not six), in the scope of ``party`` (None: everyone's):
+
+    ``of`` its questions; ``done`` those done (agreed or not relevant): in a joint section, by the
+    joint answer; in a section each party answers, by ``party``'s own answer when the section is
+    meant for that party, or else by the answers of every party it is meant for; ``left``;
+    ``done_items`` the ids of the questions done; ``mine`` whether the section is ``party``'s to
+    work on (a joint section, or one meant for the party); ``per_party`` [(party, questions done)]
+    in a section each party answers; ``complete`` when every question is done by everyone (a due
+    date is met). Two statements for any number of sections."""
     sections = list(checklist_sections)
     section_ids = [cs.section_id for cs in sections]
     questions = question_counts(section_ids)
-    rows = (
-        Answer.objects.filter(collaboration=collaboration, item__section_id__in=section_ids, item__retired=False)
-        .values("item__section_id", "party_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    counts = {}
-    for row in rows:
-        key = (row["item__section_id"], row["party_id"])
-        counts.setdefault(key, {})[row["status"]] = row["n"]
+    done = done_by_question(collaboration.pk, section_ids)
     result = {}
     for cs in sections:
         total = questions.get(cs.section_id, 0)
+        by_question = done.get(cs.section_id, {})
         if cs.per_party:
-            per = []
-            for party in answering_parties(cs, parties):
-                c = counts.get((cs.section_id, party.pk), {})
-                per.append((party, _summary(c, total)))
-            answered = sum(s["done"] for _, s in per)
-            result[cs.pk] = {"total": total, "per_party": per, "done": answered, "of": total * len(per)}
+            answering = answering_parties(cs, parties)
+            everyone = {item for item, who in by_question.items() if all(p.pk in who for p in answering)}
+            mine = meant_for(cs, parties, party)
+            items = {item for item, who in by_question.items() if party.pk in who} if mine else everyone
+            per_party = [(p, sum(1 for who in by_question.values() if p.pk in who)) for p in answering]
         else:
-            summary = _summary(counts.get((cs.section_id, None), {}), total)
-            result[cs.pk] = {"total": total, "joint": summary, "done": summary["done"], "of": total}
-        # Every question done (agreed or not relevant) by everyone who answers: a due date is met.
-        result[cs.pk]["complete"] = bool(result[cs.pk]["of"]) and result[cs.pk]["done"] >= result[cs.pk]["of"]
+            everyone = items = {item for item, who in by_question.items() if None in who}
+            mine, per_party = True, []
+        result[cs.pk] = {
+            "of": total,
+            "done": len(items),
+            "left": max(total - len(items), 0),
+            "done_items": items,
+            "mine": mine,
+            "per_party": per_party,
+            "complete": bool(total) and len(everyone) >= total,
+        }
     return result
 
 
-def _summary(counts, total):
-    agreed = counts.get(AnswerStatus.AGREED, 0)
-    discussed = counts.get(AnswerStatus.DISCUSSED, 0)
-    not_relevant = counts.get(AnswerStatus.NOT_RELEVANT, 0)
-    done = agreed + not_relevant
-    return {
-        "agreed": agreed,
-        "discussed": discussed,
-        "not_relevant": not_relevant,
-        "left": max(total - done, 0),
-        "done": done,
-        "total": total,
-    }
+def meant_for(checklist_section, parties, party):
+    """Whether ``party`` works on the section: a joint one, or one it answers for itself."""
+    if not checklist_section.per_party:
+        return True
+    return party is not None and any(p.pk == party.pk for p in answering_parties(checklist_section, parties))
+
+
+def in_scope(sections, progress, everyone):
+    """The sections a person works through: all of them (``everyone``), or the ones meant for
+    their party (progress's ``mine``)."""
+    return [cs for cs in sections if everyone or progress[cs.pk]["mine"]]
+
+
+def next_open_question(sections, progress, start=None):
+    """The first question not done (in progress's scope) of ``sections``: from ``start`` (a checklist
+    section) on, then from the beginning; (checklist section, question id, question text) or None.
+    One statement (the questions of the section found)."""
+    index = next((i for i, cs in enumerate(sections) if cs.pk == getattr(start, "pk", None)), 0)
+    for cs in sections[index:] + sections[:index]:
+        p = progress[cs.pk]
+        if p["left"]:
+            for item_id, text in question_ids(cs.section_id):
+                if item_id not in p["done_items"]:
+                    return cs, item_id, text
+    return None
 
 
 # Which sections a collaboration works through ----------------------------------------------------

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -160,55 +161,94 @@ def _comment_counts(collaboration, questions):
     )
 
 
+# The checklists a person sees: the ones meant for their party (a joint section, or one their party
+# answers), or every one with ?visa=alla. The choice is kept in the URL, so it works without JavaScript.
+SHOW = "visa"
+SHOW_ALL = "alla"
+
+
+def _shows_all(request):
+    return request.GET.get(SHOW) == SHOW_ALL
+
+
+def _scope(request, collaboration, sections, parties, everyone):
+    """(progress, the sections in scope) for the person: everyone's, or their party's."""
+    progress = checklists.progress(collaboration, sections, parties, None if everyone else request.membership.party)
+    return progress, checklists.in_scope(sections, progress, everyone)
+
+
 @login_required
 @require_GET
 @collaboration_required(perms.VIEW)
 def checklists_overview(request, collaboration):
     parties = list(collaboration.parties.select_related("organisation"))
     sections = list(checklists.ordered_sections(collaboration))
-    progress = checklists.progress(collaboration, sections, parties)
-    phases = []
-    for key, group in groupby(sections, key=lambda cs: (cs.section.guide, _root_title(cs))):
-        phases.append((key[0], key[1], [(cs, progress[cs.pk]) for cs in group]))
-    left = [(cs, progress[cs.pk]) for cs in sections if progress[cs.pk]["done"] < progress[cs.pk]["of"]]
+    everyone = _shows_all(request)
+    progress, shown = _scope(request, collaboration, sections, parties, everyone)
+    guides = []
+    for guide, in_guide in groupby(shown, key=lambda cs: cs.section.guide):
+        phases = []
+        for phase, group in groupby(in_guide, key=_root_title):
+            rows = [(cs, progress[cs.pk]) for cs in group]
+            phases.append(
+                {
+                    "name": phase,
+                    "rows": rows,
+                    "left": sum(p["left"] for _cs, p in rows),
+                    "of": sum(p["of"] for _cs, p in rows),
+                }
+            )
+        guides.append((guide, phases))
     can_manage = policy.user_has_permission(request.user, perms.MANAGE_SECTIONS, collaboration)
     return render(
         request,
         "projects/checklists/checklists.html",
         {
             "collaboration": collaboration,
-            "phases": phases,
-            "left": left[:10],
-            "continue_at": _continue_at(request, collaboration, sections, progress),
+            "guides": guides,
+            "everyone": everyone,
+            "scope_query": _scope_query(everyone),
+            "my_party": request.membership.party,
+            "next_open": checklists.next_open_question(shown, progress),
+            "left": sum(progress[cs.pk]["left"] for cs in shown),
+            "of": sum(progress[cs.pk]["of"] for cs in shown),
             "can_manage": can_manage,
+            "all_sections": sections if can_manage else [],
             "add_form": ChecklistAddForm(collaboration=collaboration) if can_manage else None,
             "removed": checklists.ordered_sections(collaboration, active=False) if can_manage else [],
             "mode_choices": ChecklistSection._meta.get_field("answer_mode").choices,
-            "totals": {
-                "done": sum(p["done"] for p in progress.values()),
-                "of": sum(p["of"] for p in progress.values()),
-            },
         },
     )
+
+
+def _scope_query(everyone):
+    """The query string that keeps the choice of "Alla" in a link."""
+    return f"?{SHOW}={SHOW_ALL}" if everyone else ""
 
 
 def _root_title(cs):
     return cs.section.decision_phase.name if cs.section.decision_phase else ""
 
 
-def _continue_at(request, collaboration, sections, progress):
-    """Where the person left off: the section of their latest saved answer, or else the first
-    section with questions left."""
-    latest = (
-        AnswerRevision.objects.filter(answer__collaboration=collaboration, author=request.user)
-        .order_by("-created_at")
-        .values_list("answer__item__section_id", flat=True)
-        .first()
-    )
-    by_section = {cs.section_id: cs for cs in sections}
-    if latest in by_section:
-        return by_section[latest]
-    return next((cs for cs in sections if progress[cs.pk]["done"] < progress[cs.pk]["of"]), None)
+def _progress_context(request, collaboration, cs, parties=None):
+    """The section's progress and the next question not done, in the person's scope (their
+    party's, or everyone's with ?visa=alla or when the section is not meant for their party)."""
+    parties = list(collaboration.parties.select_related("organisation")) if parties is None else parties
+    sections = list(checklists.ordered_sections(collaboration))
+    # A section not meant for the person's party (opened from "Alla", or by a link) is seen among all.
+    everyone = _shows_all(request) or not checklists.meant_for(cs, parties, request.membership.party)
+    progress, shown = _scope(request, collaboration, sections, parties, everyone)
+    index = next((i for i, s in enumerate(shown) if s.pk == cs.pk), 0)
+    return {
+        "progress": progress,
+        "shown": shown,
+        "p": progress.get(cs.pk),
+        "everyone": everyone,
+        "scope_query": _scope_query(everyone),
+        "previous": shown[index - 1] if index > 0 else None,
+        "next": shown[index + 1] if index < len(shown) - 1 else None,
+        "next_open": checklists.next_open_question(shown, progress, start=cs),
+    }
 
 
 def _stepper_context(request, collaboration, cs, pending=None):
@@ -217,9 +257,7 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "section-items", lambda: list(cs.section.items.current().select_related("principle")), cs.section_id
     )
     questions = [item for item in items if item.kind == Item.Kind.QUESTION]
-    sections = list(checklists.ordered_sections(collaboration))
-    index = next((i for i, s in enumerate(sections) if s.pk == cs.pk), 0)
-    progress = checklists.progress(collaboration, sections, parties)
+    scope = _progress_context(request, collaboration, cs, parties)
     phase_principles = []
     if cs.section.parent_id:
         phase_principles = guide_cache.cached(
@@ -235,7 +273,7 @@ def _stepper_context(request, collaboration, cs, pending=None):
     # The collaboration's own formulation of each principle (one query, only when there are any).
     ids = {i.principle_id for i in principles if i.principle_id}
     formulations = principle_rules.formulations(collaboration, ids) if ids else {}
-    return {
+    return scope | {
         "collaboration": collaboration,
         "cs": cs,
         "section": cs.section,
@@ -244,15 +282,13 @@ def _stepper_context(request, collaboration, cs, pending=None):
         "tips": [i for i in items if i.kind == Item.Kind.TIP],
         "next_steps": [i for i in items if i.kind == Item.Kind.NEXT_STEP],
         "principles": [(i, formulations.get(i.principle_id, "")) for i in principles],
-        "sections": [(s, progress[s.pk]) for s in sections],
-        "previous": sections[index - 1] if index > 0 else None,
-        "next": sections[index + 1] if index < len(sections) - 1 else None,
+        "sections": [(s, scope["progress"][s.pk]) for s in scope["shown"]],
         "since": timezone.now().isoformat(),
         "poll_seconds": settings.CHECKLIST_POLL_SECONDS,
         "parties": parties,
         "my_party": request.membership.party,
         "can_edit": policy.user_has_permission(request.user, perms.EDIT_ANSWER, collaboration),
-        "cs_done": progress[cs.pk]["complete"] if cs.pk in progress else False,
+        "cs_done": scope["p"]["complete"] if scope["p"] else False,
         "due_form": (
             DueDateForm(checklist_section=cs)
             if policy.user_has_permission(request.user, perms.SET_DUE_DATE, collaboration)
@@ -367,7 +403,7 @@ def answer_save(request, collaboration, cs_pk, item_pk):
         if result.conflict:
             return _render_conflict(request, collaboration, cs, item, party, result, status=409, confirming=confirming)
         messages.success(request, _("Svaret är sparat."))
-        return redirect(f"{reverse('projects:checklist_section', args=[collaboration.pk, cs.pk])}#q-{item.pk}")
+        return redirect(_question_url(request, collaboration, cs, item))
     if result and result.conflict:
         response = _render_conflict(request, collaboration, cs, item, party, result, confirming=confirming)
         return versioned.with_state(response, result)
@@ -384,8 +420,15 @@ def answer_save(request, collaboration, cs_pk, item_pk):
         result=result,
         oob=oob,
         confirming=confirming,
+        progress=bool(result and result.progress_changed),
+        parties=parties,
     )
     return versioned.with_state(response, result, error)
+
+
+def _question_url(request, collaboration, cs, item):
+    url = reverse("projects:checklist_section", args=[collaboration.pk, cs.pk])
+    return f"{url}{_scope_query(_shows_all(request))}#q-{item.pk}"
 
 
 def _int(data, key):
@@ -432,8 +475,22 @@ def _single_answer_view(request, collaboration, cs, item, party, result=None, co
 
 
 def _render_answer(
-    request, collaboration, cs, item, party, part, error=None, result=None, status=200, oob=False, confirming=None
+    request,
+    collaboration,
+    cs,
+    item,
+    party,
+    part,
+    error=None,
+    result=None,
+    status=200,
+    oob=False,
+    confirming=None,
+    progress=False,
+    parties=None,
 ):
+    """The answer's fragment; with ``progress`` (a question went from open to done or back) also
+    the section's progress and its next open question, out of band."""
     view = _single_answer_view(request, collaboration, cs, item, party, result, confirming)
     context = {
         "collaboration": collaboration,
@@ -442,10 +499,17 @@ def _render_answer(
         "error": error,
         "oob": oob,
         "withdrawn": result.withdrawn if result else None,
+        "scope_query": _scope_query(_shows_all(request)),
     }
     # "Sparat" also when nothing changed (leaving a field that already autosaved): it is saved.
     view.saved_by_me = bool(result and not result.conflict)
-    return render(request, f"projects/checklists/checklist_section.html#{part}", context, status=status)
+    response = render(request, f"projects/checklists/checklist_section.html#{part}", context, status=status)
+    if progress:
+        context |= _progress_context(request, collaboration, cs, parties)
+        response.content += render_to_string(
+            "projects/checklists/checklist_section.html#progress-oob", context, request=request
+        ).encode()
+    return response
 
 
 def _render_conflict(request, collaboration, cs, item, party, result, status=200, confirming=None):
@@ -506,7 +570,8 @@ def checklist_save(request, collaboration, cs_pk):
         )
         return render(request, "projects/checklists/checklist_section.html", context, status=400 if row_errors else 409)
     messages.success(request, _("%(n)d svar sparade.") % {"n": saved} if saved else _("Inget var ändrat."))
-    return redirect("projects:checklist_section", collaboration.pk, cs.pk)
+    url = reverse("projects:checklist_section", args=[collaboration.pk, cs.pk])
+    return redirect(url + _scope_query(_shows_all(request)))
 
 
 @login_required
@@ -539,8 +604,10 @@ def answer_confirm(request, collaboration, cs_pk, item_pk):
             None,
             part="answer-meta",
             error=None if ok else _("Svaret har ändrats sedan du läste det. Läs det och bekräfta igen."),
+            oob=True,  # the status select: the answer may now be agreed
+            progress=True,
         )
-    return redirect(f"{reverse('projects:checklist_section', args=[collaboration.pk, cs.pk])}#q-{item.pk}")
+    return redirect(_question_url(request, collaboration, cs, item))
 
 
 @login_required

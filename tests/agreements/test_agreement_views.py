@@ -117,7 +117,9 @@ def test_sections_are_added_renamed_moved_and_removed(client, setup):
 def test_freeze_is_refused_with_the_missing_sections_listed(client, setup):
     collaboration, _users, agreement = setup
     page = client.get(url("agreement", collaboration)).content.decode()
-    assert "Innan överenskommelsen kan frysas" in page and "#sec-" in page
+    assert "Innan överenskommelsen kan låsas för beslut" in page and "#sec-" in page
+    # No button that cannot succeed: the lock form comes when the required sections are written.
+    assert "Lås versionen för beslut" not in page and url("agreement_freeze", collaboration) not in page
     response = client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk}, follow=True)
     assert "saknar text" in response.content.decode()
     agreement.refresh_from_db()
@@ -211,13 +213,19 @@ def test_comments_per_section(client, setup):
 
 
 def test_draft_pdf_and_print_view(client, setup):
-    collaboration, _users, _agreement = setup
+    collaboration, _users, agreement = setup
     response = client.get(url("agreement_pdf", collaboration))
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "UTKAST" in text
     html = client.get(url("agreement_print", collaboration)).content.decode()
     assert "/static/css/agreement-pdf.css" in html and "Bakgrund" in html
+    # A page to read on a phone too, with the way back to the agreement, and the draft said in words.
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert f'<a href="{url("agreement", collaboration)}">Tillbaka till överenskommelsen</a>' in html
+    assert '<p class="draft-banner">Utkast, inte beslutat</p>' in html
+    # The PDF itself has neither.
+    assert "Tillbaka till" not in pdf.render_html(agreements.snapshot(agreement), draft=True)
 
 
 def test_downloading_a_decided_version_before_its_pdf_is_kept_writes_nothing(client, setup):

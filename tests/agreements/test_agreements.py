@@ -3,6 +3,8 @@ the PDF read back (sections, Swedish characters, metadata, tags, language, UTKAS
 
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,6 +20,7 @@ from projects.core.models import Event
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 20)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -385,3 +388,30 @@ def test_a_decided_version_keeps_the_party_details_it_was_decided_with(setup, dj
     # The draft, by contrast, shows the organisation as it is now.
     agreements.new_draft(agreement, user=anna)
     assert agreements.snapshot(agreement)["parties"][0]["name"] == "Nya Exempelkommun"
+
+
+LONG_NAME = "Kommunstyrelseförvaltningen"
+
+
+def test_pdf_table_cells_hyphenate_swedish_words_instead_of_breaking_them(setup):
+    """A narrow table cell breaks a long Swedish compound where Swedish hyphenation allows, with a
+    hyphen ("Organisations-nummer"), not at the last letter that fits ("Organisationsn/ummer"). The
+    PDF is written to test-artifacts/agreement-hyphens.pdf for a person to look at."""
+    collaboration, users = setup
+    kommun = users["coordinator"].memberships.get().party.organisation
+    kommun.name = LONG_NAME
+    kommun.save()
+    agreement = iop(collaboration, users)
+    fill(agreement)
+    version = agreements.freeze(agreement, user=users["coordinator"])
+    data = pdf.render_pdf(version.content, version=version, draft=False)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "agreement-hyphens.pdf").write_bytes(data)
+    lines = [" ".join(line.split()) for page in read(data).pages for line in page.extract_text().splitlines()]
+    hyphen = "[\u2010-]"
+    # The header cell and the party's name, each on two lines, broken at a syllable with a hyphen.
+    joined = "\n".join(lines)
+    assert re.search(rf"Organisations{hyphen}\n.*nummer", joined), joined[:3000]
+    assert re.search(rf"Kommun{hyphen}?\s*\n|Kommunstyrelse{hyphen}\n|förvalt{hyphen}\n", joined), joined[:3000]
+    # No cell ends in the middle of a syllable without a hyphen.
+    assert not re.search(r"Organisationsn\n|Kommunstyrelse\n", joined)

@@ -2,6 +2,7 @@
 query decision_recorders, which agree), the decision form after the agreement's text and only for
 those who may record, and the round's last day ("Beslut senast")."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -126,12 +127,18 @@ def test_the_query_is_two_queries_however_many_people(world, django_assert_num_q
 # -- the decision form after the text, only for those who may record ---------------------------------------
 
 
-@pytest.fixture
-def frozen(world):
-    collaboration, users = world
+def written_draft(collaboration, users):
+    """An agreement started by Anna, every section written: ready to be locked for decision."""
     checklists.ensure_default_sections(collaboration)
     agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
     agreement.sections.update(text="Texten i avsnittet.")
+    return agreement
+
+
+@pytest.fixture
+def frozen(world):
+    collaboration, users = world
+    agreement = written_draft(collaboration, users)
     version = agreements.freeze(agreement, user=users["coordinator"])
     return collaboration, users, agreement, version
 
@@ -184,9 +191,7 @@ def test_one_who_may_not_record_is_refused(client, frozen):
 
 def test_the_last_day_is_given_when_freezing_and_shown(client, world):
     collaboration, users = world
-    checklists.ensure_default_sections(collaboration)
-    agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
-    agreement.sections.update(text="Text.")
+    agreement = written_draft(collaboration, users)
     client.force_login(users["coordinator"])
     day = timezone.localdate() + timedelta(days=14)
     client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk, "decide_by": day.isoformat()})
@@ -209,9 +214,7 @@ def test_the_last_day_is_given_when_freezing_and_shown(client, world):
 )
 def test_a_wrong_last_day_is_refused_with_the_text_kept(client, world, typed, message):
     collaboration, users = world
-    checklists.ensure_default_sections(collaboration)
-    agreement = agreements.create_agreement(collaboration, user=users["coordinator"])
-    agreement.sections.update(text="Text.")
+    agreement = written_draft(collaboration, users)
     client.force_login(users["coordinator"])
     response = client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk, "decide_by": typed})
     page = response.content.decode()
@@ -260,3 +263,99 @@ def test_a_day_already_set_may_stay_after_it_has_passed():
     assert DecideByForm({"decide_by": passed.isoformat()}, current=passed).is_valid()
     assert not DecideByForm({"decide_by": passed.isoformat()}).is_valid()
     assert DecideByForm({"decide_by": timezone.localdate().isoformat()}).is_valid()  # today is fine
+
+
+# -- the decision form's errors: a summary at the top, what to write beside each field, nothing lost ----------
+
+
+def test_an_empty_decision_says_what_to_write_in_each_field_and_keeps_what_was_typed(client, frozen):
+    collaboration, users, _agreement, _version = frozen
+    client.force_login(users["coordinator"])
+    response = client.post(url("agreement_decide", collaboration), {"body": "Kommunstyrelsen", "comment": "Klart."})
+    page = response.content.decode()
+    assert response.status_code == 400 and not Decision.objects.exists()
+    assert "Detta fält måste fyllas i" not in page
+    messages = {
+        "id_approved_0": "Välj om parten godkände eller avslog överenskommelsen.",
+        "id_decided_on": "Skriv datumet för beslutet, till exempel 2026-11-20.",
+        "id_reference": "Skriv var beslutet finns, till exempel paragrafen i protokollet: ”KS 2026/123 § 45”.",
+    }
+    summary = page.index('id="error-summary"')
+    form = page.index('id="decide-heading"')
+    assert summary < page.index('id="sec-') < form  # the summary at the top, the form after the text
+    for field, message in messages.items():
+        assert page.count(message) == 2, message  # in the summary and beside the field
+        link = page.index(f'href="#{field}"')
+        assert summary < link < form  # the summary links to the field
+        assert f'id="{field}"' in page[form:] and message in page[form:]  # and beside the field, in the form
+    # What was typed stays in its field.
+    assert 'value="Kommunstyrelsen"' in page[form:] and ">\nKlart.</textarea>" in page[form:]
+    # The refused post lands on the summary.
+    assert f'action="{url("agreement_decide", collaboration)}#error-summary"' in page
+
+
+def test_a_rejection_without_a_reason_asks_for_it_beside_the_comment(client, frozen):
+    collaboration, users, _agreement, _version = frozen
+    client.force_login(users["coordinator"])
+    data = DECISION | {"approved": "no"}
+    page = client.post(url("agreement_decide", collaboration), data).content.decode()
+    message = "Skriv skälet till avslaget, så att skrivgruppen vet vad som ska ändras."
+    assert page.count(message) == 2 and 'href="#id_comment"' in page
+    assert 'value="Protokoll § 7"' in page and 'value="2026-11-18"' in page
+
+
+# -- actions that match the state, and plain words ---------------------------------------------------------
+
+
+def _without_technical_details(page):
+    """The page without its "Tekniska uppgifter" disclosures, and those disclosures."""
+    pattern = re.compile(r"<details[^>]*>\s*<summary>Tekniska uppgifter</summary>.*?</details>", re.S)
+    return pattern.sub("", page), pattern.findall(page)
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_a_locked_agreement_offers_the_locked_pdf_and_no_writing_group_form(client, frozen, decided):
+    collaboration, users, agreement, version = frozen
+    writers = url("agreement_writers", collaboration)
+    client.force_login(users["coordinator"])
+    if decided:
+        for user in (users["coordinator"], users["editor"], users["tove"]):
+            agreements.record_decision(
+                version, party=party_of(user), user=user, approved=True, body="Styrelsen",
+                decided_on=timezone.localdate(), reference="§ 1",
+            )  # fmt: skip
+        agreement.refresh_from_db()
+        assert agreement.state == Agreement.State.DECIDED
+    page = client.get(url("agreement", collaboration)).content.decode()
+    assert "Ladda ner utkastet som PDF" not in page
+    assert f'href="{url("agreement_pdf", collaboration)}?version=1">Ladda ner som PDF' in page
+    assert writers not in page and 'name="writers"' not in page  # the writing group, read only
+    assert 'id="writers-heading"' in page and "Texten är låst." in page
+    assert "Lås versionen för beslut" not in page
+
+
+def test_while_drafting_the_coordinator_has_the_writing_group_form_and_the_draft_pdf(client, world):
+    collaboration, users = world
+    written_draft(collaboration, users)
+    client.force_login(users["coordinator"])
+    page = client.get(url("agreement", collaboration)).content.decode()
+    assert url("agreement_writers", collaboration) in page and "Ladda ner utkastet som PDF" in page
+    assert "Lås versionen för beslut" in page
+    client.force_login(users["editor"])  # others see who writes, without a form
+    page = client.get(url("agreement", collaboration)).content.decode()
+    assert 'id="writers-heading"' in page and url("agreement_writers", collaboration) not in page
+    assert "alla redaktörer och samordnare skriver" in page
+
+
+def test_the_page_says_locked_not_frozen_and_keeps_the_hash_under_technical_details(client, frozen):
+    collaboration, users, _agreement, version = frozen
+    client.force_login(users["coordinator"])
+    for name in ("agreement", "agreement_print"):
+        page = client.get(url(name, collaboration)).content.decode()
+        rest, details = _without_technical_details(page)
+        assert "fryst" not in page.lower() and "frys " not in page.lower(), name
+        assert version.short_hash not in rest and "kontrollsumma" not in rest.lower(), name
+        assert len(details) == 1 and version.content_hash in details[0], name
+        assert "låst för beslut" in page.lower(), name
+    page = client.get(url("agreement_redraft", collaboration)).content.decode()
+    assert "fryst" not in page.lower() and "låst för beslut" in page

@@ -310,13 +310,151 @@ def test_text_survives_an_expired_session(client, setup):
     assert not Answer.objects.filter(text="Skrivet sent på kvällen").exists()
 
 
-def test_overview_shows_progress_and_continue(client, setup):
+def test_overview_shows_progress_and_the_next_question(client, setup):
     collaboration, users, joint, per_party = setup
     client.force_login(users["editor"])
     save(client, collaboration, joint, first_question(joint), "svar", status="not_relevant")
     body = client.get(reverse("projects:checklists", args=[collaboration.pk])).content.decode()
-    assert f"Fortsätt: {joint.section.title}" in body
-    assert "Det som är kvar" in body and "Föreningen Gemenskap:" in body
+    assert "Nästa obesvarade fråga" in body
+    assert '<progress max="4" value="1" aria-hidden="true"></progress>' in body  # the joint section
+    assert "1 av 4 frågor är klar" in body
+
+
+# Progress counted in questions, the party's own questions, the next one not done ---------------
+
+
+def _section(collaboration, slug):
+    return ChecklistSection.objects.get(collaboration=collaboration, section__slug=slug)
+
+
+def _answer(collaboration, item, party, user, status, text="Ja"):
+    checklists.save_answer(
+        collaboration=collaboration, item=item, party=party, user=user, text=text, status=status, base_version=0
+    )
+
+
+def _progress(collaboration, party=None):
+    sections = list(checklists.ordered_sections(collaboration))
+    parties = list(collaboration.parties.select_related("organisation"))
+    return checklists.progress(collaboration, sections, parties, party)
+
+
+def test_a_section_each_party_answers_counts_its_questions_once(client, setup):
+    """A section of two questions that both parties answer has two questions, not four (the
+    overview once said "0/6" of a section of three)."""
+    collaboration, users, _, per_party = setup
+    kommun, forening = (users[r].memberships.get().party for r in ("coordinator", "editor"))
+    questions = list(Item.objects.filter(section=per_party.section, kind="question", retired=False))
+    assert len(questions) == 2
+    for item in questions:
+        _answer(collaboration, item, forening, users["editor"], "not_relevant")
+    _answer(collaboration, questions[0], kommun, users["coordinator"], "agreed")
+    everyone, bo, anna = _progress(collaboration), _progress(collaboration, forening), _progress(collaboration, kommun)
+    assert (everyone[per_party.pk]["of"], everyone[per_party.pk]["done"], everyone[per_party.pk]["left"]) == (2, 1, 1)
+    assert (bo[per_party.pk]["done"], bo[per_party.pk]["left"]) == (2, 0)
+    assert (anna[per_party.pk]["done"], anna[per_party.pk]["left"]) == (1, 1)
+    assert everyone[per_party.pk]["per_party"] == [(kommun, 1), (forening, 2)]
+    assert not everyone[per_party.pk]["complete"] and not bo[per_party.pk]["complete"]  # Exempelkommun is not done
+    client.force_login(users["editor"])
+    body = client.get(reverse("projects:checklists", args=[collaboration.pk]) + "?visa=alla").content.decode()
+    link = reverse("projects:checklist_section", args=[collaboration.pk, per_party.pk])
+    row = body.split(f'href="{link}?visa=alla"')[1].split("</li>")[0]
+    assert '<progress max="2" value="1"' in row and "1 av 2 frågor är klar" in row
+    assert "Exempelkommun: 1 av 2 · Föreningen Gemenskap: 2 av 2" in body
+
+
+def test_a_discussed_answer_or_another_partys_answer_is_not_done(setup):
+    collaboration, users, joint, per_party = setup
+    kommun, forening = (users[r].memberships.get().party for r in ("coordinator", "editor"))
+    item = first_question(per_party)
+    _answer(collaboration, item, kommun, users["coordinator"], "not_relevant")
+    _answer(collaboration, first_question(joint), None, users["editor"], "discussed")
+    bo = _progress(collaboration, forening)
+    assert bo[per_party.pk]["done"] == 0 and bo[joint.pk]["done"] == 0
+    assert _progress(collaboration, kommun)[per_party.pk]["done"] == 1
+
+
+def test_my_partys_questions_by_default_and_all_one_tap_away(client, setup):
+    """Föreningen Gemenskap sees the sections it answers and the joint ones, not the public party's
+    own; "Alla frågor" (?visa=alla) shows every section, and the links keep the choice."""
+    collaboration, users, joint, _ = setup
+    public_only = _section(collaboration, "mucf-status")  # each party answers; meant for the public party
+    seven_steps = ChecklistSection.objects.filter(collaboration=collaboration, section__guide__slug="sjustegs").first()
+    url = reverse("projects:checklists", args=[collaboration.pk])
+    client.force_login(users["editor"])
+    mine = client.get(url).content.decode()
+    everything = client.get(url + "?visa=alla").content.decode()
+    section_url = lambda cs: reverse("projects:checklist_section", args=[collaboration.pk, cs.pk])  # noqa: E731
+    assert f'href="{section_url(joint)}"' in mine and f'href="{section_url(seven_steps)}"' in mine
+    assert section_url(public_only) not in mine
+    assert f'href="{section_url(public_only)}?visa=alla"' in everything
+    assert f'href="{url}?visa=alla"' in mine and 'aria-current="page">Min parts frågor' in mine
+    assert 'aria-current="page">Alla frågor' in everything
+    client.force_login(users["coordinator"])
+    kommun = client.get(url).content.decode()
+    assert f'href="{section_url(public_only)}"' in kommun and f'href="{section_url(seven_steps)}"' not in kommun
+
+
+def test_groups_fold_and_stay_open_where_questions_are_left(client, setup):
+    collaboration, users, _, _ = setup
+    client.force_login(users["editor"])
+    body = client.get(reverse("projects:checklists", args=[collaboration.pk])).content.decode()
+    assert '<details class="checklist-group mb-2" open>' in body
+    assert "Agendasättning</span>" in body and "frågor är inte klara" in body
+
+
+def test_the_next_question_is_the_first_one_not_done_in_my_scope(client, setup):
+    collaboration, users, _, _ = setup
+    forening = users["editor"].memberships.get().party
+    first_cs = checklists.ordered_sections(collaboration).first()
+    q1, q2 = Item.objects.filter(section=first_cs.section, kind="question", retired=False)[:2]
+    client.force_login(users["editor"])
+    url = reverse("projects:checklists", args=[collaboration.pk])
+    link = reverse("projects:checklist_section", args=[collaboration.pk, first_cs.pk])
+    assert f'href="{link}#q-{q1.pk}">Nästa obesvarade fråga' in client.get(url).content.decode()
+    save(client, collaboration, first_cs, q1, "Vi vill nå fler unga.", status="discussed", party=forening)
+    assert f"#q-{q1.pk}" in client.get(url).content.decode()  # discussed is not done
+    save(client, collaboration, first_cs, q1, "Vi vill nå fler unga.", version=1, status="agreed", party=forening)
+    assert f'href="{link}#q-{q2.pk}">Nästa obesvarade fråga' in client.get(url).content.decode()
+    # In "Alla", Exempelkommun's answer to the first question is still missing.
+    assert (
+        f'href="{link}?visa=alla#q-{q1.pk}">Nästa obesvarade fråga' in client.get(url + "?visa=alla").content.decode()
+    )
+    # On the section page, the same question, on this page.
+    page = client.get(link).content.decode()
+    assert f'href="#q-{q2.pk}">Nästa obesvarade fråga' in page
+
+
+def test_a_status_that_makes_a_question_done_updates_the_progress_in_place(client, setup):
+    collaboration, users, joint, _ = setup
+    item = first_question(joint)
+    client.force_login(users["editor"])
+    typed = save(client, collaboration, joint, item, "Vi äger frågan", status="not_started").content.decode()
+    assert "section-progress" not in typed  # a text save: nothing to count again
+    done = save(client, collaboration, joint, item, "Vi äger frågan", version=1, status="not_relevant")
+    body = done.content.decode()
+    assert '<div id="section-progress" hx-swap-oob="innerHTML">' in body and "1 av 4 frågor är klar" in body
+    assert '<div id="next-open" hx-swap-oob="innerHTML">' in body and f'href="#q-{item.pk}"' not in body
+
+
+def test_one_save_model_one_status_and_history_only_where_there_is_one(client, setup):
+    collaboration, users, joint, _ = setup
+    first, second = Item.objects.filter(section=joint.section, kind="question", retired=False)[:2]
+    client.force_login(users["editor"])
+    save(client, collaboration, joint, first, "Ett")
+    save(client, collaboration, joint, first, "Två", version=1)
+    save(client, collaboration, joint, second, "Bara en version")
+    page = client.get(reverse("projects:checklist_section", args=[collaboration.pk, joint.pk])).content.decode()
+    assert '<button type="submit" class="btn btn-primary nojs-only">Spara alla svar i avsnittet</button>' in page
+    assert '<span class="d-block js-only">Svaren sparas medan du skriver.</span>' in page
+    history = reverse("projects:answer_history", args=[collaboration.pk, joint.pk, first.pk])
+    assert f'href="{history}">Historik (2 versioner)' in page
+    assert reverse("projects:answer_history", args=[collaboration.pk, joint.pk, second.pk]) not in page
+    # The status is the select where the person may change it; no second badge beside it.
+    assert 'class="badge text-bg-info">Diskuteras' not in page
+    client.force_login(users["reader"])
+    page = client.get(reverse("projects:checklist_section", args=[collaboration.pk, joint.pk])).content.decode()
+    assert page.count('class="badge text-bg-info">Diskuteras') == 2 and "Spara alla svar" not in page
 
 
 def test_print_view_has_questions_and_answers(client, setup):

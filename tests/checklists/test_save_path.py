@@ -119,6 +119,9 @@ def test_the_autosave_fragment_is_what_the_separate_reads_render(client, setup):
 
     client.post(reverse("projects:answer_confirm", args=[collaboration.pk, joint.pk, item.pk]), {"version": 2})
     fragment = save(client, collaboration, joint, item, "Andra", version=2, status="not_relevant").content.decode()
+    # The question is now done: the section's progress follows the answer, out of band.
+    fragment, progress = fragment.split('\n<div id="section-progress"')
+    assert 'hx-swap-oob="innerHTML"' in progress and "1 av 4 frågor är klar" in progress
     assert "Bekräftat av: Exempelkommun." in fragment and "Inte bekräftat av: Föreningen Gemenskap." in fragment
     assert fragment == _poll_meta(client, collaboration, joint, since, f"{item.pk}-j")
 
