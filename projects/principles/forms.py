@@ -40,12 +40,12 @@ class CommitmentForm(forms.Form):
 
 class ConcernForm(forms.Form):
     text = LineBreakCharField(
-        label=_("Vad gnisslar?"),
+        label=_("Vad är problemet?"),
         max_length=PrincipleConcern.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": _("Skriv vad som gnisslar."),
-            "max_length": _("Farhågan får vara högst %(limit_value)d tecken (den är nu %(show_value)d)."),
+            "required": _("Skriv vad problemet är."),
+            "max_length": _("Texten får vara högst %(limit_value)d tecken (den är nu %(show_value)d)."),
         },
     )
 
@@ -56,7 +56,7 @@ class ResolveForm(forms.Form):
         max_length=PrincipleConcern.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
-            "required": _("Skriv hur farhågan är löst."),
+            "required": _("Skriv hur problemet är löst."),
             "max_length": _("Kommentaren får vara högst %(limit_value)d tecken (den är nu %(show_value)d)."),
         },
     )

@@ -176,7 +176,7 @@ def resolve_concern(concern, *, user, resolution):
     if not concern.is_open:
         who = concern.resolved_by.get_full_name() if concern.resolved_by else _("någon")
         raise PrincipleError(
-            _("Farhågan är redan löst (av %(name)s %(date)s). Läs lösningen nedan.")
+            _("Problemet är redan löst (av %(name)s %(date)s). Läs lösningen nedan.")
             % {"name": who, "date": timezone.localtime(concern.resolved_at).strftime("%Y-%m-%d %H:%M")}
         )
     concern.resolved_by, concern.resolved_at, concern.resolution = user, timezone.now(), resolution
@@ -211,6 +211,18 @@ def set_section_principles(section, *, user, principles):
     return True
 
 
+class Gaps(list):
+    """The principles no section of an agreement addresses, and whether that can still be helped
+    in this agreement (``draft``: its sections can be tagged). Once it is locked for decision or
+    decided, the gaps are a note for the next draft or period, not a warning."""
+
+    def __init__(self, principles, state):
+        super().__init__(principles)
+        self.state = state
+        self.draft = state == Agreement.State.DRAFT
+        self.decided = state == Agreement.State.DECIDED
+
+
 def gaps(sections, principles):
     """The principles that no section addresses (sections with ``principles`` prefetched)."""
     addressed = {p.pk for s in sections for p in s.principles.all()}
@@ -222,7 +234,7 @@ def lens_context(agreement, sections):
     principles = current_principles()
     return {
         "all_principles": principles,
-        "principle_gaps": gaps(sections, principles) if agreement is not None else None,
+        "principle_gaps": Gaps(gaps(sections, principles), agreement.state) if agreement is not None else None,
     }
 
 
@@ -234,7 +246,7 @@ def agreement_gaps(collaboration, principles=None):
         return None
     principles = current_principles() if principles is None else principles
     sections = AgreementSection.objects.filter(agreement=agreement).prefetch_related("principles")
-    return gaps(sections, principles)
+    return Gaps(gaps(sections, principles), agreement.state)
 
 
 # The overview and the agreement's content -------------------------------------------------------

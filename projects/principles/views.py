@@ -1,6 +1,6 @@
 """The principles page: the collaboration's formulation of each of the six principles beside the
-guides' text (autosaved, with version conflicts), concerns ("det gnisslar") raised by any member and
-resolved by a coordinator, and the tags of the agreement's sections (the principles lens).
+guides' text (autosaved, with version conflicts), concerns (problems flagged with a principle) raised
+by any member and resolved by a coordinator, and the tags of the agreement's sections (the principles lens).
 
 Every view works without JavaScript (plain forms that post and redirect); with HTMX the same
 endpoints return the fragment that changed. The rules are in projects.principles."""
@@ -146,7 +146,7 @@ def concern_raise(request, collaboration, slug):
             membership=request.membership,
             text=form.cleaned_data["text"],
         )
-        message = _("Farhågan om %(name)s är registrerad. En samordnare markerar den som löst.") % {
+        message = _("Problemet med %(name)s är flaggat. En samordnare markerar det som löst.") % {
             "name": principle.name
         }
         if request.htmx:
@@ -211,7 +211,7 @@ def concern_resolve(request, collaboration, concern_pk):
         except rules.PrincipleError as exc:
             message, error = str(exc), True
         else:
-            message = _("Farhågan om %(name)s är markerad som löst.") % {"name": principle.name}
+            message = _("Problemet med %(name)s är markerat som löst.") % {"name": principle.name}
     else:
         message, error = form_errors(form), True
     keep = form if error and form.errors else None

@@ -1,5 +1,5 @@
 """The six principles: the collaboration's formulations (autosave, no-op, conflicts, limits), concerns
-("det gnisslar": raise, resolve, history), the principles lens on the agreement (tags, gaps, frozen),
+(a problem flagged: raise, resolve, history), the principles lens on the agreement (tags, gaps, frozen),
 the agreement's content and PDF, the overview card and the stepper's links. Every HTMX view is tested
 both as a fragment and without JavaScript."""
 
@@ -84,7 +84,7 @@ def test_reader_sees_formulations_read_only(client, setup):
     assert "<textarea" in page  # only the concern forms: readers may raise a concern
     assert 'name="dialog-text"' not in page and "Vi ses." in page
     assert "Inte formulerad än." in page
-    assert "Ta upp farhågan" in page and "Markera som löst" not in page
+    assert "Flagga problemet" in page and "Markera som löst" not in page
 
 
 # The formulation --------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_archived_collaboration_is_read_only(client, setup):
     assert save(client, collaboration, "dialog", "Text.", 0).status_code == 403
     assert client.post(url("concern_raise", collaboration, "dialog"), {"text": "Gnissel."}).status_code == 403
     page = client.get(url("principles", collaboration)).content.decode()
-    assert "Ta upp farhågan" not in page and 'name="dialog-text"' not in page
+    assert "Flagga problemet" not in page and 'name="dialog-text"' not in page
 
 
 # Concerns ---------------------------------------------------------------------------------------
@@ -239,8 +239,8 @@ def test_reader_raises_a_concern_without_javascript(client, setup):
     [event] = events(collaboration, Event.Kind.CONCERN_RAISED)
     assert event.subject == "Dialog" and event.detail == "Vi hörs för sällan."
     page = client.get(response.url).content.decode()
-    assert "Farhågan om Dialog är registrerad." in page
-    assert f'id="gnissel-{concern.pk}"' in page and "1 öppen farhåga" in page
+    assert "Problemet med Dialog är flaggat." in page
+    assert f'id="gnissel-{concern.pk}"' in page and "1 öppet problem" in page
 
 
 def test_raise_with_htmx_returns_the_concerns_and_announces_it(client, setup):
@@ -250,8 +250,8 @@ def test_raise_with_htmx_returns_the_concerns_and_announces_it(client, setup):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
-    assert 'id="concern-status-dialog" hx-swap-oob="innerHTML"' in html and "är registrerad" in html
-    assert 'id="open-concerns"' in html and "1 öppen farhåga" in html
+    assert 'id="concern-status-dialog" hx-swap-oob="innerHTML"' in html and "är flaggat" in html
+    assert 'id="open-concerns"' in html and "1 öppet problem" in html
     assert "Markera som löst" not in html  # an editor does not resolve
 
 
@@ -259,9 +259,9 @@ def test_empty_concern_is_refused_in_swedish(client, setup):
     collaboration, users = setup
     client.force_login(users["reader"])
     response = raise_(client, collaboration, text="   ")
-    assert response.status_code == 400 and "Skriv vad som gnisslar." in response.content.decode()
+    assert response.status_code == 400 and "Skriv vad problemet är." in response.content.decode()
     response = raise_(client, collaboration, text="", **HX)
-    assert response.status_code == 200 and "Skriv vad som gnisslar." in response.content.decode()
+    assert response.status_code == 200 and "Skriv vad problemet är." in response.content.decode()
     assert not PrincipleConcern.objects.exists()
 
 
@@ -284,7 +284,7 @@ def test_concern_page_for_the_stepper_link(client, setup):
     response = client.get(url("concern_raise", collaboration, "kvalitet"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Det gnisslar: Kvalitet" in html and 'name="text"' in html
+    assert "Flagga ett problem med principen Kvalitet" in html and 'name="text"' in html
     assert client.get(url("concern_raise", collaboration, "finns-inte")).status_code == 404
 
 
@@ -309,9 +309,9 @@ def test_coordinator_resolves_with_a_note_and_it_stays_as_history(client, setup)
     [event] = events(collaboration, Event.Kind.CONCERN_RESOLVED)
     assert event.subject == "Dialog"
     page = client.get(response.url).content.decode()
-    assert "Farhågan om Dialog är markerad som löst." in page
-    assert "1 löst farhåga" in page and "Löst av Anna Andersson" in page and "Vi har bokat möten" in page
-    assert "0 öppna farhågor" in page
+    assert "Problemet med Dialog är markerat som löst." in page
+    assert "1 löst problem" in page and "Löst av Anna Andersson" in page and "Vi har bokat möten" in page
+    assert "0 öppna problem" in page
 
 
 def test_resolve_with_htmx_returns_the_fragment(client, setup):
@@ -321,7 +321,7 @@ def test_resolve_with_htmx_returns_the_fragment(client, setup):
     response = resolve(client, collaboration, concern.pk, **HX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert "markerad som löst" in html and "1 löst farhåga" in html and "0 öppna farhågor" in html
+    assert "markerat som löst" in html and "1 löst problem" in html and "0 öppna problem" in html
 
 
 @pytest.mark.parametrize("role", ["editor", "reader"])
@@ -339,9 +339,9 @@ def test_resolution_note_is_required(client, setup):
     concern = open_concern(collaboration, users)
     client.force_login(users["coordinator"])
     response = resolve(client, collaboration, concern.pk, note="  ")
-    assert response.status_code == 400 and "Skriv hur farhågan är löst." in response.content.decode()
+    assert response.status_code == 400 and "Skriv hur problemet är löst." in response.content.decode()
     response = resolve(client, collaboration, concern.pk, note="", **HX)
-    assert "Skriv hur farhågan är löst." in response.content.decode()
+    assert "Skriv hur problemet är löst." in response.content.decode()
     long_note = "n" * 5001
     response = resolve(client, collaboration, concern.pk, note=long_note)
     assert response.status_code == 400 and long_note in response.content.decode()
@@ -355,9 +355,9 @@ def test_resolving_twice_says_so(client, setup):
     client.force_login(users["coordinator"])
     resolve(client, collaboration, concern.pk)
     response = resolve(client, collaboration, concern.pk, note="Igen.", follow=True)
-    assert "Farhågan är redan löst (av Anna Andersson" in response.content.decode()
+    assert "Problemet är redan löst (av Anna Andersson" in response.content.decode()
     response = resolve(client, collaboration, concern.pk, note="Igen.", **HX)
-    assert "Farhågan är redan löst" in response.content.decode()
+    assert "Problemet är redan löst" in response.content.decode()
     concern.refresh_from_db()
     assert concern.resolution == "Vi har bokat möten varje månad."
     assert len(events(collaboration, Event.Kind.CONCERN_RESOLVED)) == 1
@@ -504,6 +504,36 @@ def test_gaps_are_shown_on_the_agreement_principles_page_and_overview(client, se
     assert gaps_in(page) == [] and "Varje princip tas upp i minst ett avsnitt" in page
 
 
+def test_gaps_warn_only_while_the_agreement_can_still_be_changed(client, setup, agreement):
+    """A draft's gaps are a warning with the way to fix them; once the agreement is locked for
+    decision or decided, they are a plain note (no warning left nagging after the whole loop)."""
+    collaboration, users = setup
+    agreement.sections.first().principles.set([principle("dialog")])
+    client.force_login(users["reader"])
+    page = client.get(url("principles", collaboration)).content.decode()
+    assert "alert-warning" in page.split('id="principle-gaps"')[1].split("</div>")[0]
+    Agreement.objects.filter(pk=agreement.pk).update(state=Agreement.State.FOR_DECISION)
+    for name in ("principles", "agreement", "overview"):
+        page = client.get(url(name, collaboration)).content.decode()
+        gaps = page.split('id="principle-gaps"')[1].split("</div>")[0]
+        assert "alert-warning" not in gaps and gaps_in(page) == [], name
+        assert "Överenskommelsen som är låst för beslut tar inte upp: Självständighet och oberoende" in gaps, name
+    Agreement.objects.filter(pk=agreement.pk).update(state=Agreement.State.DECIDED)
+    page = client.get(url("principles", collaboration)).content.decode()
+    gaps = page.split('id="principle-gaps"')[1].split("</div>")[0]
+    assert "alert-warning" not in gaps and "Den beslutade överenskommelsen tar inte upp:" in gaps
+
+
+def test_one_save_model_the_button_only_without_javascript(client, setup):
+    collaboration, users = setup
+    client.force_login(users["editor"])
+    page = client.get(url("principles", collaboration)).content.decode()
+    assert page.count('class="btn btn-sm btn-outline-primary mt-2 nojs-only">Spara<') == 6
+    assert '<span class="js-only">Texten sparas medan du skriver.</span>' in page
+    assert '<span class="nojs-only">Spara texten med knappen under fältet.</span>' in page
+    assert "gnisslar" not in page.replace("/gnisslar/", "")  # plain words, not a metaphor
+
+
 def test_no_gaps_are_claimed_before_there_is_an_agreement(client, setup):
     collaboration, users = setup
     client.force_login(users["reader"])
@@ -539,7 +569,7 @@ def test_overview_card_counts_formulations_and_lists_open_concerns(client, setup
     card = page[page.index('id="principles-heading"') :]
     card = card[: card.index("</section>")]
     assert "1 av 6 principer formulerade." in card
-    assert "Det gnisslar: 1 öppen farhåga" in card
+    assert "1 flaggat problem med en princip" in card
     assert f"{url('principles', collaboration)}#gnissel-{concern.pk}" in card and "Ingen följer upp." in card
     assert "Löst sedan länge." not in card
 
@@ -631,7 +661,7 @@ def test_stepper_links_each_principle_to_our_formulation_and_a_concern(client, s
     assert "Föreningen bestämmer själv sin verksamhet." in aside and long_text.strip() not in aside
     assert "Hela vår formulering" in aside and "Till principsidan" in aside  # formulated, and not
     assert url("concern_raise", collaboration, "sjalvstandighet-och-oberoende") in aside
-    assert aside.count("Det gnisslar?") == 4  # the phase's four principles
+    assert aside.count("Flagga ett problem med principen<") == 4  # the phase's four principles
 
 
 def test_stepper_with_principles_stays_within_the_query_budget(client, setup, django_assert_max_num_queries):
