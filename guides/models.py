@@ -237,17 +237,17 @@ class Level(Content):
     name = models.CharField(_("namn"), max_length=100)
     description = models.TextField(blank=True)
 
-    @property
-    def label(self):
-        """The name in the reader's language."""
-        return gettext(self.name) if self.name else ""
-
     class Meta(Content.Meta):
         verbose_name = _("nivå")
         verbose_name_plural = _("nivåer")
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        """The name in the reader's language."""
+        return gettext(self.name) if self.name else ""
 
 
 class DecisionPhase(Content):
@@ -257,17 +257,17 @@ class DecisionPhase(Content):
     names = models.JSONField(default=dict, blank=True, help_text="The name each guide uses: {guide slug: name}")
     description = models.TextField(blank=True)
 
-    @property
-    def label(self):
-        """The name in the reader's language."""
-        return gettext(self.name) if self.name else ""
-
     class Meta(Content.Meta):
         verbose_name = _("fas i beslutsprocessen")
         verbose_name_plural = _("faser i beslutsprocessen")
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        """The name in the reader's language."""
+        return gettext(self.name) if self.name else ""
 
 
 class ReferenceList(Content):

@@ -1,13 +1,12 @@
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -413,10 +412,12 @@ class EventText:
 
     ``msgid`` is the Swedish source string (mark it with ``gettext_noop`` so that makemessages finds
     it); ``params`` fill its ``%(name)s`` placeholders and may themselves be EventTexts (a status label,
-    a phase name). ``Event.record`` stores it as data (``Event.texts``) and keeps the Swedish rendering
-    in ``subject``/``detail`` as well (what older rows and the searches in personal data use)::
+    a phase name) or dates (shown as "3 december 2026" in the reader's language). ``Event.record``
+    stores it as data (``Event.texts``) and keeps the Swedish rendering in ``subject``/``detail`` as
+    well (what older rows and the searches in personal data use)::
 
-        Event.record(c, user, kind, subject, EventText(gettext_noop("v%(n)s: godkänd"), n=3))
+        detail = EventText(gettext_noop("v%(n)s: godkänd"), n=3)
+        Event.record(collaboration, user, kind, subject, detail)
     """
 
     def __init__(self, msgid, **params):
@@ -437,15 +438,22 @@ class EventText:
 
 
 def _plain(value):
+    if isinstance(value, date):
+        return {"date": value.isoformat()}  # shown as "3 december 2026" in the reader's language
     return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def _shown_param(value):
+    if not isinstance(value, dict):
+        return value
+    if "date" in value:
+        return formats.date_format(date.fromisoformat(value["date"]), "j F Y")
+    return render_event_text(value)
 
 
 def render_event_text(data):
     """A stored EventText (its ``as_data``) in the active language."""
-    params = {
-        name: render_event_text(value) if isinstance(value, dict) else value
-        for name, value in (data.get("params") or {}).items()
-    }
+    params = {name: _shown_param(value) for name, value in (data.get("params") or {}).items()}
     text = gettext(data["msgid"]) if data.get("msgid") else ""
     if not params:
         return text

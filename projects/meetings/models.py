@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -61,6 +62,15 @@ class Meeting(Versioned, models.Model):
         if not self.uid:
             self.uid = f"{secrets.token_hex(16)}@samverkan"
         super().save(*args, **kwargs)
+
+    def agenda_items(self):
+        """The agenda's lines as items to number: blank lines left out, and a number or a bullet the
+        person typed ("1. Lokalen", "2) Budget", "- Övrigt") taken off, since the list numbers them."""
+        items = (AGENDA_MARK.sub("", line, count=1).strip() for line in self.agenda.splitlines())
+        return [item for item in items if item]
+
+
+AGENDA_MARK = re.compile(r"^\s*(?:\d{1,3}\s*[.):]|[-*•–])\s+")
 
 
 class MeetingParticipant(models.Model):

@@ -14,8 +14,9 @@ from datetime import UTC, date, timedelta
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from icalendar import Calendar as VCalendar
 from icalendar import Event as VEvent
 from icalendar import vDatetime, vText, vUri
@@ -23,7 +24,7 @@ from icalendar import vDatetime, vText, vUri
 from projects.agreements.models import AgreementVersion
 from projects.checklists.models import ChecklistSection
 from projects.common import versioned
-from projects.core.models import Event, Membership, hash_token
+from projects.core.models import Event, EventText, Membership, hash_token
 from projects.goals.models import Goal
 from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingEvent, MeetingParticipant
 from projects.notifications import services as notices
@@ -166,9 +167,9 @@ def save_meeting(meeting, *, user, memberships, guests):
         user,
         Event.Kind.MEETING_CHANGED,
         _short(meeting.title),
-        _("Nytt möte %(date)s") % {"date": _local(meeting.starts_at)}
+        EventText(gettext_noop("Nytt möte %(date)s"), date=_local(meeting.starts_at))
         if created
-        else _("Ändrat; mötet är %(date)s") % {"date": _local(meeting.starts_at)},
+        else EventText(gettext_noop("Ändrat; mötet är %(date)s"), date=_local(meeting.starts_at)),
     )
     if not created:
         _lock_if_everyone_approved(meeting, user)  # someone who had not approved may have left
@@ -197,9 +198,13 @@ def save_minutes(meeting, *, user, text, base_version):
     approved.update(approved_minutes_at=None, approved_version=None)
     if (first_text and current.minutes.strip()) or withdrawn_users:
         _tell_approvers(current, user, withdrawn_users, first=first_text)
-    detail = _("Protokollet ändrat (version %(n)d)") % {"n": current.minutes_version}
+    detail = EventText(gettext_noop("Protokollet ändrat (version %(n)d)"), n=current.minutes_version)
     if result.withdrawn:
-        detail += "; " + _("justeringar återkallade: %(names)s") % {"names": ", ".join(result.withdrawn)}
+        detail = EventText(
+            gettext_noop("Protokollet ändrat (version %(n)d); justeringar återkallade: %(names)s"),
+            n=current.minutes_version,
+            names=", ".join(result.withdrawn),
+        )
     Event.record(current.collaboration, user, Event.Kind.MEETING_CHANGED, _short(current.title), detail)
     return result
 
@@ -280,7 +285,7 @@ def approve_minutes(meeting, *, user, version):
         user,
         Event.Kind.MINUTES_APPROVED,
         _short(current.title),
-        _("Version %(n)d justerad av %(name)s") % {"n": version, "name": participant.name},
+        EventText(gettext_noop("Version %(n)d justerad av %(name)s"), n=version, name=participant.name),
     )
     return _lock_if_everyone_approved(current, user)
 
@@ -298,7 +303,7 @@ def _lock_if_everyone_approved(meeting, user):
         user,
         Event.Kind.MINUTES_LOCKED,
         _short(meeting.title),
-        _("Version %(n)d justerad av alla deltagare") % {"n": meeting.minutes_version},
+        EventText(gettext_noop("Version %(n)d justerad av alla deltagare"), n=meeting.minutes_version),
     )
     return True
 
@@ -315,9 +320,9 @@ def set_minutes_due(meeting, minutes_due, *, user):
         return False
     Meeting.objects.filter(pk=current.pk).update(minutes_due=minutes_due)
     detail = (
-        _("Protokollet justeras senast %(date)s") % {"date": formats.date_format(minutes_due, "j F Y")}
+        EventText(gettext_noop("Protokollet justeras senast %(date)s"), date=minutes_due)
         if minutes_due
-        else _("Datumet för justeringen borttaget")
+        else EventText(gettext_noop("Datumet för justeringen borttaget"))
     )
     Event.record(current.collaboration, user, MeetingEvent.MINUTES_DUE, _short(current.title), detail)
     return True
@@ -343,8 +348,12 @@ def record_decision(collaboration, *, user, text, decided_on, decided_by, mandat
         recorded_by=user,
         recorded_by_name=user.get_full_name()[:150],
     )
-    where = meeting.title if meeting else _("beslut med kort varsel av %(who)s") % {"who": decided_by}
-    Event.record(collaboration, user, Event.Kind.DECISION_RECORDED, _short(text), _short(where, 200))
+    where = (
+        _short(meeting.title, 200)
+        if meeting
+        else EventText(gettext_noop("beslut med kort varsel av %(who)s"), who=_short(decided_by, 150))
+    )
+    Event.record(collaboration, user, Event.Kind.DECISION_RECORDED, _short(text), where)
     return decision
 
 
@@ -359,7 +368,13 @@ def renew_calendar_token(collaboration, *, user):
         collaboration=collaboration,
         defaults={"token_hash": hash_token(token), "created_by": user, "created_at": timezone.now()},
     )
-    Event.record(collaboration, user, Event.Kind.CALENDAR_TOKEN, _("Kalenderlänken"), _("Ny hemlig länk skapad"))
+    Event.record(
+        collaboration,
+        user,
+        Event.Kind.CALENDAR_TOKEN,
+        EventText(gettext_noop("Kalenderlänken")),
+        EventText(gettext_noop("Ny hemlig länk skapad")),
+    )
     return token
 
 

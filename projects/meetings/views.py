@@ -208,7 +208,7 @@ def _detail_context(request, collaboration, meeting, **extra):
             if not approval.locked and policy.user_has_permission(request.user, perms.SET_MINUTES_DUE, collaboration)
             else None
         ),
-        "agenda_items": [line for line in meeting.agenda.splitlines() if line.strip()],
+        "agenda_items": meeting.agenda_items(),
     }
     return context | extra
 
@@ -380,7 +380,7 @@ def render_meeting_html(collaboration, meeting, static_base=pdf.STATIC_BASE):
             "meeting": meeting,
             "groups": rules.participants_by_party(meeting),
             "approval": rules.approval_state(meeting, member_ids),
-            "agenda_items": [line for line in meeting.agenda.splitlines() if line.strip()],
+            "agenda_items": meeting.agenda_items(),
             "static_base": static_base,
             "generated_at": timezone.now(),
         },

@@ -44,7 +44,7 @@ class MapForm(forms.Form):
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
         self.levels = {level.slug: level for level in levels}
-        choices = [("", _("Inte markerad"))] + [(level.slug, level.name) for level in levels]
+        choices = [("", _("Inte markerad"))] + [(level.slug, level.label) for level in levels]
         invalid = _("Okänd nivå. Välj en av nivåerna i listan.")
         for phase in Phase:
             for kind, label in (("planned", _("Planerad nivå")), ("actual", _("Faktisk nivå"))):

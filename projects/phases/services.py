@@ -7,7 +7,6 @@ person.
 """
 
 from dataclasses import dataclass, field
-
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -256,7 +255,7 @@ def phase_text(phase):
 
 
 def _phase_step(from_phase, to_phase):
-    """"Agendasättning → Formulering" as an event's subject, in the reader's language."""
+    """ "Agendasättning → Formulering" as an event's subject, in the reader's language."""
     return EventText(gettext_noop("%(from)s → %(to)s"), **{"from": phase_text(from_phase), "to": phase_text(to_phase)})
 
 
@@ -379,7 +378,7 @@ def save_map(collaboration, *, user, values):
 
 
 def _phase_list(phases):
-    """"Agendasättning, Beslut" as an event's subject, each name in the reader's language."""
+    """ "Agendasättning, Beslut" as an event's subject, each name in the reader's language."""
     names = {f"p{index}": phase_text(phase) for index, phase in enumerate(phases)}
     return EventText(", ".join(f"%({name})s" for name in names), **names)
 

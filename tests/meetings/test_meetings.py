@@ -619,3 +619,36 @@ def test_decision_log_page_links_keep_the_kind_filter(client):
     assert "?sida=2&amp;typ=delegation" in html
     html = client.get(reverse("projects:decisions", args=[collaboration.pk])).content.decode()
     assert '?sida=2"' in html
+
+
+# The meeting page: the agenda numbered once, the PDF when there are minutes ---------------------
+
+
+def test_the_agenda_is_numbered_once_and_the_pdf_offered_only_with_minutes(client, world):
+    collaboration, users, kommun, forening = world
+    meeting = new_meeting(collaboration, users["coordinator"])
+    meeting.agenda = "1. Lokalen\n2) Budgeten\n\n- Övrigt\n3 Mål för 2027\n2026 års plan"
+    meeting.save()
+    assert meeting.agenda_items() == ["Lokalen", "Budgeten", "Övrigt", "3 Mål för 2027", "2026 års plan"]
+    client.force_login(users["reader"])
+    page = client.get(url("meeting_detail", meeting)).content.decode()
+    assert "<li>Lokalen</li>" in page and "1. Lokalen" not in page
+    assert "Protokoll som PDF" not in page and url("meeting_pdf", meeting) not in page
+    Meeting.objects.filter(pk=meeting.pk).update(minutes="Vi beslutade om lokalen.", minutes_version=1)
+    page = client.get(url("meeting_detail", meeting)).content.decode()
+    assert "Protokoll som PDF" in page and url("meeting_pdf", meeting) in page
+
+
+def test_meeting_events_are_shown_in_the_readers_language(world):
+    from django.utils import translation
+
+    collaboration, users, kommun, forening = world
+    meetings.renew_calendar_token(collaboration, user=users["coordinator"])
+    event = Event.objects.get(collaboration=collaboration, kind=Event.Kind.CALENDAR_TOKEN)
+    assert event.texts["detail"] == {"msgid": "Ny hemlig länk skapad"}
+    meeting = new_meeting(collaboration, users["coordinator"], minutes="Text")
+    meetings.set_minutes_due(meeting, date(2026, 12, 24), user=users["coordinator"])
+    event = Event.objects.filter(collaboration=collaboration).order_by("-pk").first()
+    assert event.detail == "Protokollet justeras senast 24 december 2026"
+    with translation.override("en"):
+        assert "24 December 2026" in event.shown_detail()  # the date in the reader's language
