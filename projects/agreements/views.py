@@ -1,5 +1,6 @@
 """The agreement page: writing the sections (autosaved, with version conflicts), locking a version
-for decision ("frys" in the code), each party's decision, a new draft, and the PDF. The rules are in projects.agreements."""
+for decision ("freeze" in the code), each party's decision, a new draft, and the PDF. The rules are in
+projects.agreements."""
 
 from django.conf import settings
 from django.contrib import messages
