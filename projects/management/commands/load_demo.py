@@ -1,12 +1,18 @@
 """Demo data: two organisations, a collaboration and three people. Running it again changes
-nothing (everything is looked up by natural keys first)."""
+nothing (everything is looked up by natural keys first).
 
-from datetime import date, datetime, timedelta
+Every date is counted from the day the demo is loaded (``Dates``): the collaboration started about ten
+months ago and runs three years, the measurements and the steering meeting lie behind, the risk review
+and the goal ahead. So the demo looks current whenever it is loaded."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import formats, timezone, translation
 
 from guides.models import CollaborationForm, Level, Principle
 from projects.checklists.services import ensure_default_sections
@@ -48,6 +54,33 @@ ORGANISATIONS = [
 ]
 
 
+@dataclass(frozen=True)
+class Dates:
+    """The demo's dates, counted from ``today``."""
+
+    today: date
+
+    @property
+    def start(self):  # the first of the month about ten months ago
+        return (self.today - timedelta(days=300)).replace(day=1)
+
+    @property
+    def end(self):  # three years from the start
+        return self.start.replace(year=self.start.year + 3) - timedelta(days=1)
+
+    @property
+    def measurements(self):  # about every three months since the start, the last a few weeks ago
+        return [self.today - timedelta(days=days) for days in (210, 120, 30)]
+
+    @property
+    def meeting(self):  # the steering group met two weeks ago
+        return self.today - timedelta(days=14)
+
+    @property
+    def risk_review(self):
+        return self.today + timedelta(days=30)
+
+
 class Command(BaseCommand):
     help = "Load demo organisations, people and a collaboration (idempotent) and print the logins."
 
@@ -55,6 +88,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from allauth.account.models import EmailAddress
 
+        self.dates = Dates(timezone.localdate())
         User = get_user_model()
         organisations = {}
         for data in ORGANISATIONS:
@@ -95,8 +129,8 @@ class Command(BaseCommand):
                 challenge="Unga i centrala Exempelkommun saknar trygga mötesplatser på kvällstid.",
                 target_group="Unga 13–19 år i Centrum",
                 description="Kommunen och Föreningen Gemenskap vill driva en mötesplats tillsammans.",
-                start_date=date(2027, 1, 1),
-                end_date=date(2029, 12, 31),
+                start_date=self.dates.start,
+                end_date=self.dates.end,
             )
         for email, _name, org_name, role in PEOPLE[1:]:
             party, _ = Party.objects.get_or_create(collaboration=collaboration, organisation=organisations[org_name])
@@ -195,7 +229,7 @@ class Command(BaseCommand):
             consequence=5,
             owner=kommun,
             mitigation="Tillfällig lokal i biblioteket.",
-            review_date=date(2027, 2, 1),
+            review_date=self.dates.risk_review,
             updated_by=anna,
         )
         goal = Goal.objects.create(
@@ -204,7 +238,7 @@ class Command(BaseCommand):
             specific=True,
             measurable=True,
             realistic=True,
-            due_date=date(2029, 12, 31),
+            due_date=self.dates.end,
             updated_by=anna,
         )
         GoalAcceptance.objects.create(goal=goal, party=kommun, accepted_by=anna)
@@ -214,18 +248,21 @@ class Command(BaseCommand):
             name="Besök per kväll (genomsnitt)",
             unit="besök",
             baseline=Decimal(0),
-            baseline_date=date(2027, 1, 1),
+            baseline_date=self.dates.start,
             target=Decimal(40),
-            target_date=date(2029, 12, 31),
+            target_date=self.dates.end,
         )
-        for day, value in [(date(2027, 3, 31), 12), (date(2027, 6, 30), 19), (date(2027, 9, 30), 24)]:
+        for day, value in zip(self.dates.measurements, [12, 19, 24], strict=True):
             Measurement.objects.create(
                 indicator=indicator, value=Decimal(value), measured_on=day, party=forening, recorded_by=bo
             )
-        start = datetime(2027, 1, 20, 17, 0).astimezone()
+        day = self.dates.meeting
+        start = timezone.make_aware(datetime.combine(day, time(17, 0)))
+        with translation.override("sv"):
+            month = formats.date_format(day, "F")
         meeting = Meeting.objects.create(
             collaboration=collaboration,
-            title="Styrgruppsmöte januari",
+            title=f"Styrgruppsmöte {month}",
             kind=Meeting.Kind.STEERING,
             starts_at=start,
             ends_at=start + timedelta(hours=2),
@@ -239,7 +276,7 @@ class Command(BaseCommand):
             collaboration=collaboration,
             meeting=meeting,
             text="Mötesplatsen öppnar i biblioteket tills lokalen är klar.",
-            decided_on=date(2027, 1, 20),
+            decided_on=day,
             decided_by="Styrgruppen",
             recorded_by=anna,
         )
