@@ -29,9 +29,28 @@ def guide_text(value):
     return mark_safe("".join(blocks))  # noqa: S308 - escaped first; only our own tags are added
 
 
+_SOURCE_PREFIX = re.compile(r"^\s*Källa\s*:\s*", re.IGNORECASE)
+
+
 @register.filter
-def source_label(sources):
-    """'Källa: MUCF, Kunskap; Halland, Varför samverka?' from [{guide, section}]."""
+def source_note(note):
+    """A fixture's source note ("Källa: Samla kraft! MUCF, 2017") without its Swedish "Källa:": the
+    template writes that word, in the reader's language."""
+    return _SOURCE_PREFIX.sub("", note or "").strip()
+
+
+@register.filter
+def source_label(sources, note=""):
+    """'MUCF, Kunskap; Halland, Varför samverka?' from [{guide, section}]; with a source ``note``
+    (the original the guide quotes), 'Samla kraft! MUCF, 2017 (7 steg, …)'."""
+    label = _source_label(sources)
+    note = source_note(note)
+    if note:
+        return f"{note} ({label})" if label else note
+    return label
+
+
+def _source_label(sources):
     parts = []
     for source in sources or []:
         if not isinstance(source, dict):
@@ -55,4 +74,4 @@ def cell(mapping, key):
 
 @register.filter
 def level_name(slug, levels):
-    return next((level.name for level in levels if level.slug == slug), slug)
+    return next((level.label for level in levels if level.slug == slug), slug)

@@ -424,6 +424,13 @@ class EventText:
         self.msgid = str(msgid)
         self.params = params
 
+    @classmethod
+    def label(cls, text):
+        """A label already marked for translation (a choice's label, a gettext_lazy text), kept by
+        its msgid: the Swedish source text."""
+        with translation.override("sv"):
+            return cls(str(text))
+
     def as_data(self):
         data = {"msgid": self.msgid}
         if self.params:

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from guides.loader import read_form_choice
 from guides.models import SHORT_NAMES, CollaborationForm, ReferenceList, Section
 from projects.agreements import services as agreements
 from projects.checklists.models import ChecklistSection
 from projects.common.i18n import localised
-from projects.core.models import Collaboration, Event
+from projects.core.models import Collaboration, Event, EventText
 from projects.form_choice.models import FormChoice, FormQuestionnaire
 
 UNKNOWN = "vet_inte"  # the answer "Vet inte än" (guides.loader.UNKNOWN_ANSWER)
@@ -401,7 +401,7 @@ def choose(collaboration, form, *, user, note=""):
         user,
         Event.Kind.FORM_CHOSEN,
         form.name,
-        gettext("%(answered)s av %(total)s frågor besvarade") % {"answered": answered, "total": total},
+        EventText(gettext_noop("%(answered)s av %(total)s frågor besvarade"), answered=answered, total=total),
     )
     return choice
 

@@ -250,8 +250,7 @@ def change_phase(collaboration, *, user, to_phase, from_phase, note=""):
 
 def phase_text(phase):
     """A phase's name for an event, translated when shown (the labels' msgids are the Swedish names)."""
-    with translation.override("sv"):
-        return EventText(str(phase_label(phase)))
+    return EventText.label(phase_label(phase))
 
 
 def _phase_step(from_phase, to_phase):

@@ -19,10 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from projects.common.csv_export import safe_text as csv_cell
-from projects.core.models import Event
+from projects.core.models import Event, EventText
 from projects.stakeholders.models import Risk, Stakeholder
 
 SCALE = (1, 2, 3, 4, 5)
@@ -82,12 +82,14 @@ def with_quadrant(stakeholder):
 
 MAP_LEFT = 46  # room for the rotated axis title and the tick numbers
 MAP_CELL_WIDTH = 116
-MAP_LINE = 17  # one stakeholder per line inside a cell: overlapping ones are stacked, never drawn on top
+MAP_LINE = 17  # a stakeholder's first line inside a cell: ones in the same cell are stacked, never drawn on top
+MAP_TEXT_LINE = 13  # each further line of a wrapped name
 MAP_PAD = 8
 MAP_ROW_MIN = 46
 MAP_LABEL_BAND = 34  # the quadrant's name, at the top of its first row
 MAP_TOP = 8
-MAP_LABEL_CHARS = 13  # at font size 11 the label stays inside its cell
+MAP_LABEL_CHARS = 15  # at font size 10 a line of the label stays inside its cell
+MAP_LABEL_LINES = 3  # a longer name ends with "…" (the table and the dot's title have it whole)
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Dot:
     label_y: float
     label: str
     title: str
+    lines: list = field(default_factory=list)  # the label wrapped: [{"text", "dy"}]
 
 
 @dataclass
@@ -140,6 +143,34 @@ def _short(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _wrap(text, limit=MAP_LABEL_CHARS, most=MAP_LABEL_LINES):
+    """A name on lines of at most ``limit`` characters, broken between words (a longer word with a
+    hyphen), at most ``most`` lines (the last one ending with "…" if the name goes on)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        while len(word) > limit:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[: limit - 1] + "-")
+            word = word[limit - 1 :]
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    if len(lines) > most:
+        last = lines[most - 1].rstrip("-")
+        lines = lines[: most - 1] + [(last if len(last) < limit else last[: limit - 1]) + "…"]
+    return lines
+
+
+def _height(lines):
+    return MAP_LINE + MAP_TEXT_LINE * (len(lines) - 1)
+
+
 def stakeholder_title(stakeholder):
     return _("%(name)s (%(kind)s): inflytande %(influence)s, intresse %(interest)s – %(field)s") % {
         "name": stakeholder.name,
@@ -153,9 +184,10 @@ def stakeholder_title(stakeholder):
 def stakeholder_map(stakeholders) -> MapPicture:
     """Where everything goes. Each value 1–5 is a band; the stakeholders of one cell are stacked one
     per line, and a row is as tall as its fullest cell, so no label ever covers another."""
-    cells = {}
+    cells, wrapped = {}, {}
     for stakeholder in sorted(stakeholders, key=lambda s: (str(s.name).casefold(), s.pk or 0)):
         cells.setdefault((stakeholder.influence, stakeholder.interest), []).append(stakeholder)
+        wrapped[id(stakeholder)] = _wrap(stakeholder.name)
     label_rows = {5, HIGH_FROM - 1}  # the first (top) row of each quadrant carries its name
 
     picture = MapPicture(width=0, height=0, grid_left=MAP_LEFT, grid_top=MAP_TOP, grid_right=0, grid_bottom=0)
@@ -169,8 +201,10 @@ def stakeholder_map(stakeholders) -> MapPicture:
     row_y = {}
     for value in reversed(SCALE):
         band = MAP_LABEL_BAND if value in label_rows else 0
-        most = max((len(cells.get((value, interest), [])) for interest in SCALE), default=0)
-        height = band + max(MAP_ROW_MIN, 2 * MAP_PAD + most * MAP_LINE)
+        most = max(
+            (sum(_height(wrapped[id(s)]) for s in cells.get((value, interest), [])) for interest in SCALE), default=0
+        )
+        height = band + max(MAP_ROW_MIN, 2 * MAP_PAD + most)
         row_y[value] = (y, band)
         picture.rows.append({"value": value, "y": y, "height": height, "tick_y": y + band + (height - band) // 2 + 4})
         y += height
@@ -201,17 +235,21 @@ def stakeholder_map(stakeholders) -> MapPicture:
     for (influence, interest), group in cells.items():
         cell_x = MAP_LEFT + (interest - 1) * MAP_CELL_WIDTH
         top, band = row_y[influence]
-        for index, stakeholder in enumerate(group):
-            cy = top + band + MAP_PAD + MAP_LINE // 2 + index * MAP_LINE
+        line_top = top + band + MAP_PAD
+        for stakeholder in group:
+            lines = wrapped[id(stakeholder)]
+            cy = line_top + MAP_LINE // 2
+            line_top += _height(lines)
             picture.dots.append(
                 Dot(
                     stakeholder=stakeholder,
                     cx=cell_x + 12,
                     cy=cy,
-                    label_x=cell_x + 22,
+                    label_x=cell_x + 20,
                     label_y=cy + 4,
-                    label=_short(stakeholder.name, MAP_LABEL_CHARS),
+                    label=" ".join(lines),
                     title=stakeholder_title(stakeholder),
+                    lines=[{"text": line, "dy": 0 if i == 0 else MAP_TEXT_LINE} for i, line in enumerate(lines)],
                 )
             )
     picture.count = len(picture.dots)
@@ -236,10 +274,13 @@ def save_stakeholder(form, *, collaboration, user):
             user,
             Event.Kind.STAKEHOLDER_CHANGED,
             stakeholder.name,
-            _("Tillagd: inflytande %(influence)s, intresse %(interest)s")
-            % {"influence": stakeholder.influence, "interest": stakeholder.interest}
+            EventText(
+                gettext_noop("Tillagd: inflytande %(influence)s, intresse %(interest)s"),
+                influence=stakeholder.influence,
+                interest=stakeholder.interest,
+            )
             if created
-            else _("Ändrad"),
+            else EventText(gettext_noop("Ändrad")),
         )
     return with_quadrant(stakeholder)
 
@@ -256,15 +297,24 @@ def move_stakeholder(stakeholder, *, influence, interest, user):
             user,
             Event.Kind.STAKEHOLDER_CHANGED,
             stakeholder.name,
-            _("Flyttad till inflytande %(influence)s, intresse %(interest)s")
-            % {"influence": influence, "interest": interest},
+            EventText(
+                gettext_noop("Flyttad till inflytande %(influence)s, intresse %(interest)s"),
+                influence=influence,
+                interest=interest,
+            ),
         )
     return with_quadrant(stakeholder)
 
 
 def delete_stakeholder(stakeholder, *, user):
     with transaction.atomic():
-        Event.record(stakeholder.collaboration, user, Event.Kind.STAKEHOLDER_CHANGED, stakeholder.name, _("Borttagen"))
+        Event.record(
+            stakeholder.collaboration,
+            user,
+            Event.Kind.STAKEHOLDER_CHANGED,
+            stakeholder.name,
+            EventText(gettext_noop("Borttagen")),
+        )
         stakeholder.delete()
 
 
@@ -451,10 +501,16 @@ def save_risk(form, *, collaboration, user):
             user,
             Event.Kind.RISK_CHANGED,
             risk.title,
-            _("Tillagd: sannolikhet %(p)s, konsekvens %(c)s") % {"p": risk.probability, "c": risk.consequence}
+            EventText(
+                gettext_noop("Tillagd: sannolikhet %(p)s, konsekvens %(c)s"), p=risk.probability, c=risk.consequence
+            )
             if created
-            else _("Ändrad: %(status)s, sannolikhet %(p)s, konsekvens %(c)s")
-            % {"status": risk.get_status_display(), "p": risk.probability, "c": risk.consequence},
+            else EventText(
+                gettext_noop("Ändrad: %(status)s, sannolikhet %(p)s, konsekvens %(c)s"),
+                status=EventText.label(risk.get_status_display()),
+                p=risk.probability,
+                c=risk.consequence,
+            ),
         )
     return risk
 
@@ -468,7 +524,7 @@ def close_risk(risk, *, user):
     risk.updated_at = timezone.now()
     with transaction.atomic():
         risk.save(update_fields=["status", "updated_by", "updated_at"])
-        Event.record(risk.collaboration, user, Event.Kind.RISK_CHANGED, risk.title, _("Stängd"))
+        Event.record(risk.collaboration, user, Event.Kind.RISK_CHANGED, risk.title, EventText(gettext_noop("Stängd")))
     return True
 
 

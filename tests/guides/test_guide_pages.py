@@ -168,3 +168,31 @@ def test_staff_reorder_items_in_the_admin(client):
 def test_section_order_follows_the_guide():
     titles = list(Section.objects.filter(guide__slug="mucf", parent=None).values_list("title", flat=True))
     assert titles[0].startswith("Förutsättningar") and titles[-1].startswith("Utvärdera")
+
+
+def test_an_english_reader_sees_one_source_label_and_the_code_names_in_english(reader):
+    from django.conf import settings
+
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = get(reader, "guides:forms")
+    assert "Källa" not in body  # not "Källa: Samla kraft! … Source: …" side by side
+    assert "Source: Samla kraft! MUCF, 2017 (" in body
+    levels = get(reader, "guides:levels")
+    assert "Källa" not in levels
+    assert "Agenda setting" in levels and "Consultation" in levels  # translated already in locale/en
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    body = get(reader, "guides:forms")
+    assert "Källa: Samla kraft! MUCF, 2017 (" in body and "Källa: Källa" not in body
+
+
+def test_the_code_names_are_marked_for_translation():
+    from django.utils import translation
+
+    from guides.models import CODE_NAMES, DecisionPhase, Level
+
+    names = set(Level.objects.values_list("name", flat=True)) | set(
+        DecisionPhase.objects.values_list("name", flat=True)
+    )
+    assert names <= set(CODE_NAMES)  # each a msgid, so the lead's translation reaches it
+    with translation.override("en"):
+        assert DecisionPhase.objects.get(slug="genomforande").label == "Implementation"

@@ -44,7 +44,7 @@ def dots(svg):
                 {
                     "cx": float(circle.get("cx")),
                     "cy": float(circle.get("cy")),
-                    "label": text.text,
+                    "label": " ".join(t.text for t in text.iter(f"{SVG}tspan")),
                     "label_y": float(text.get("y")),
                     "title": g[0].text if g[0].tag == f"{SVG}title" else None,
                 }
@@ -384,7 +384,7 @@ def test_stakeholders_in_the_same_cell_are_stacked_so_labels_stay_readable(clien
     assert placed[-1]["cy"] + rules.MAP_LINE // 2 <= row["y"] + row["height"]  # the row grew to hold them
 
 
-def test_user_text_is_escaped_in_the_svg_and_long_names_are_shortened(client, people):
+def test_user_text_is_escaped_in_the_svg_and_long_names_are_wrapped(client, people):
     collaboration, users = people
     add(collaboration, "<script>alert(1)</script>", influence=2, interest=2)
     long = add(collaboration, "Kommunfullmäktiges beredning för demokrati", influence=1, interest=1)
@@ -392,11 +392,11 @@ def test_user_text_is_escaped_in_the_svg_and_long_names_are_shortened(client, pe
     response = client.get(url("stakeholders", collaboration))
     assert b"<script>alert(1)</script>" not in response.content
     svg = map_svg(response)  # still well-formed XML
-    texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "<script>aler…" in texts  # drawn as text (shortened), escaped in the markup
+    texts = [t.text for t in svg.iter(f"{SVG}tspan")]
+    assert "<script>alert(-" in texts  # drawn as text (wrapped), escaped in the markup
     assert any("<script>alert(1)</script>" in (t.text or "") for t in svg.iter(f"{SVG}title"))
     found = dots(svg)
-    assert found[str(long.pk)]["label"] == "Kommunfullmä…"
+    assert found[str(long.pk)]["label"] == "Kommunfullmäkt- iges beredning för demokrati"  # whole, on three lines
     assert "Kommunfullmäktiges beredning för demokrati" in found[str(long.pk)]["title"]
 
 
@@ -468,3 +468,23 @@ def test_csv_cell_guards_every_formula_start():
     for start in "=+-@\t\r":
         assert rules.csv_cell(f"{start}1") == f"'{start}1"
     assert rules.csv_cell("Förening") == "Förening" and rules.csv_cell(3) == "3" and rules.csv_cell(None) == ""
+
+
+def test_a_name_is_wrapped_not_cut_and_the_row_grows_to_hold_it(client, people):
+    collaboration, users = people
+    owner = add(collaboration, "Fastighetsägare", influence=4, interest=4)
+    below = add(collaboration, "Hyresgästföreningen Norra", influence=4, interest=4)
+    very_long = add(
+        collaboration, "Socialförvaltningens individ- och familjeomsorg i kommunen", influence=2, interest=2
+    )
+    client.force_login(users["reader"])
+    svg = map_svg(client.get(url("stakeholders", collaboration)))
+    found = dots(svg)
+    assert found[str(owner.pk)]["label"] == "Fastighetsägare"  # not "Fastighetsäg…"
+    assert found[str(below.pk)]["label"] == "Hyresgästfören- ingen Norra"
+    # The second name of the cell starts below the first name's lines.
+    assert found[str(below.pk)]["label_y"] - found[str(owner.pk)]["label_y"] >= rules.MAP_LINE
+    assert found[str(very_long.pk)]["label"].endswith("…")  # three lines at most; the title has it whole
+    assert "Socialförvaltningens individ- och familjeomsorg i kommunen" in found[str(very_long.pk)]["title"]
+    lines = [len(line) for line in rules._wrap("Socialförvaltningens individ- och familjeomsorg i kommunen")]
+    assert len(lines) == rules.MAP_LABEL_LINES and max(lines) <= rules.MAP_LABEL_CHARS
