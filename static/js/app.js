@@ -8,6 +8,9 @@
 
   // htmx, only where the page uses it: a page with hx-get, hx-post … loads it (its URL, hashed in
   // production, is on <body data-htmx-src>); htmx then processes the page as it loads.
+  // It is added once the page has loaded: htmx sets itself up at DOMContentLoaded, or at once when
+  // the document is complete; a script added in between (the document "interactive") would wait
+  // for a DOMContentLoaded that has passed, and the page would never autosave.
   const HX = "[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete],[data-hx-get],[data-hx-post],[hx-trigger]";
   const loadHtmx = () => {
     const src = document.body && document.body.dataset.htmxSrc;
@@ -16,8 +19,13 @@
     script.src = src;
     document.head.appendChild(script);
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadHtmx);
-  else loadHtmx();
+  if (document.readyState === "complete") loadHtmx();
+  else window.addEventListener("load", loadHtmx);
+  // Run fn once htmx has set up the page (it says so with htmx:load on the body).
+  const whenHtmx = (fn) => {
+    if (window.htmx && document.readyState === "complete") setTimeout(fn, 300);
+    else document.addEventListener("htmx:load", () => setTimeout(fn, 0), { once: true });
+  };
 
   // The error summary (templates/includes/form_errors.html) takes focus where it appears, on a page
   // or in a part that htmx swapped in, so that a screen reader reads it and the keyboard starts there.
@@ -35,6 +43,21 @@
     }
     restoreDrafts();
   });
+
+  // "Nästa obesvarade fråga" (a link to #q-<id>): the question is shown from its heading and its
+  // field, where the person may write, takes focus, ready for the answer.
+  function focusQuestion() {
+    const id = window.location.hash.slice(1);
+    if (!id.startsWith("q-")) return;
+    const question = document.getElementById(id);
+    if (!question) return;
+    question.scrollIntoView({ block: "start" });
+    const field = question.querySelector(".answer textarea[id^='text-']");
+    if (field) field.focus({ preventScroll: true });
+  }
+  window.addEventListener("hashchange", focusQuestion);
+  // After the load: the browser's own scroll to the fragment is done by then.
+  window.addEventListener("load", () => setTimeout(focusQuestion, 0));
 
   // --- Answers: nothing typed is lost -----------------------------------------------------
   // A draft of each answer is kept in this browser, with the version it was based on and the
@@ -106,7 +129,7 @@
       const version = versionOf(answer);
       if (version) version.value = draft.version;  // saved against what it was written on
       say(answer, T("restored"), "warning-emphasis");
-      setTimeout(() => window.htmx && htmx.trigger(textarea, "retry"), 300);
+      whenHtmx(() => htmx.trigger(textarea, "retry"));
     }
   }
 

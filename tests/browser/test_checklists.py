@@ -417,3 +417,58 @@ def test_read_only_answer_keeps_its_line_breaks_when_it_changes(world, new_page)
     theirs = bo.locator(f"#text-{item.pk}-{world.kommun.pk}")
     expect(theirs).to_contain_text("En fritidsledare.", timeout=5_000)
     assert theirs.evaluate("el => el.innerText") == "Lokalen på torget.\nEn fritidsledare."
+
+
+def test_board_member_answers_the_next_question_on_a_phone(world, new_page):
+    """Bo, on the board of Föreningen Gemenskap, opens the checklists on his phone in the evening: he
+    sees his party's questions (not the municipality's own), goes to the next question not done,
+    answers it with autosave only, and the section's progress follows."""
+    public_only = ChecklistSection.objects.get(collaboration=world.collaboration, section__slug="mucf-status")
+    first_cs = checklists.ordered_sections(world.collaboration).first()
+    q1, q2 = first_cs.section.items.current().filter(kind=Item.Kind.QUESTION)[:2]
+    key = f"{q1.pk}-{world.forening.pk}"
+    page = new_page("phone")
+    log_in(page, world.live, world.bo)
+    page.goto(world.live.url + reverse("projects:checklists", args=[world.collaboration.pk]))
+    expect(page.get_by_role("link", name="Min parts frågor")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name=public_only.section.title, exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name=first_cs.section.title, exact=True)).to_be_visible()
+    check_page(page, "checklists-mine-phone")
+    page.get_by_role("link", name="Alla frågor").click()  # everything, one tap away
+    expect(page.get_by_role("link", name=public_only.section.title, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Alla frågor")).to_have_attribute("aria-current", "page")
+    check_page(page, "checklists-all-phone")
+    page.get_by_role("link", name="Min parts frågor").click()
+
+    page.get_by_role("link", name="Nästa obesvarade fråga").click()
+    expect(page.locator("#section-heading")).to_have_text(first_cs.section.title)
+    assert page.url.endswith(f"#q-{q1.pk}")
+    expect(page.locator(f"#text-{key}")).to_be_focused()  # ready for the answer
+    progress = page.locator("#section-progress")
+    expect(progress).to_have_attribute("aria-live", "polite")
+    expect(progress).to_contain_text("0 av 3 frågor är klara")
+    # One save model: autosave, no save-all button, one status (the select) per answer of his own.
+    expect(page.get_by_role("button", name="Spara alla svar i avsnittet")).to_be_hidden()
+    expect(page.get_by_text("Svaren sparas medan du skriver.")).to_be_visible()
+    mine = page.locator(f"#answer-{key}")
+    expect(mine.locator(".badge")).to_have_count(0)
+    expect(mine.get_by_role("link", name=re.compile("Historik"))).to_have_count(0)
+
+    field = page.get_by_label("Svar från Föreningen Gemenskap").first
+    field.fill("Vi vill nå fler unga i området på kvällarna.")
+    field.press("Tab")
+    expect(page.locator(f"#meta-{key}")).to_contain_text(SAVED)
+    expect(progress).to_contain_text("0 av 3 frågor är klara")  # discussed is not done
+    page.locator(f"#status-{key}").select_option(AnswerStatus.AGREED)
+    expect(progress).to_contain_text("1 av 3 frågor är klar")
+    expect(page.get_by_role("link", name="Nästa obesvarade fråga")).to_have_attribute("href", f"#q-{q2.pk}")
+    answer = Answer.objects.get(collaboration=world.collaboration, item=q1, party=world.forening)
+    assert (answer.text, answer.status) == ("Vi vill nå fler unga i området på kvällarna.", AnswerStatus.AGREED)
+    check_page(page, "checklist-section-phone-answered")
+
+    page.get_by_role("link", name="Nästa obesvarade fråga").click()
+    assert page.url.endswith(f"#q-{q2.pk}")
+    expect(page.locator(f"#text-{q2.pk}-{world.forening.pk}")).to_be_focused()
+    page.get_by_role("link", name="Checklistor", exact=True).first.click()
+    row = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=first_cs.section.title, exact=True))
+    expect(row).to_contain_text("1 av 3 frågor är klar")
