@@ -15,13 +15,13 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from guides.models import ReferenceEntry, ReferenceList
 from projects.checklists import services as checklists
 from projects.common import csv_export
 from projects.common.csv_export import safe_text as csv_text
-from projects.core.models import Event
+from projects.core.models import Event, EventText
 from projects.goals import queries
 from projects.goals.models import Goal, GoalAcceptance, GoalEvent, Indicator, Measurement
 
@@ -135,7 +135,7 @@ def create_goal(collaboration, *, user, form):
     last = Goal.objects.filter(collaboration=collaboration).order_by("-order").values_list("order", flat=True).first()
     goal.order = (last or 0) + 1
     goal.save()
-    Event.record(collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, _("Nytt mål"))
+    Event.record(collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, EventText(gettext_noop("Nytt mål")))
     return goal
 
 
@@ -153,11 +153,12 @@ def update_goal(goal, *, user, form):
         if acceptances:
             withdrawn = [a.party for a in acceptances]
             GoalAcceptance.objects.filter(pk__in=[a.pk for a in acceptances]).delete()
-    detail = _("Målet ändrat")
+    detail = EventText(gettext_noop("Målet ändrat"))
     if withdrawn:
-        detail = _("Målet ändrat; acceptanserna återkallade: %(parties)s") % {
-            "parties": ", ".join(str(p) for p in withdrawn)
-        }
+        detail = EventText(
+            gettext_noop("Målet ändrat; acceptanserna återkallade: %(parties)s"),
+            parties=", ".join(str(p) for p in withdrawn),
+        )
     if form.changed_data:
         Event.record(goal.collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, detail)
     return withdrawn
@@ -165,7 +166,9 @@ def update_goal(goal, *, user, form):
 
 @transaction.atomic
 def delete_goal(goal, *, user):
-    Event.record(goal.collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, _("Målet borttaget"))
+    Event.record(
+        goal.collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, EventText(gettext_noop("Målet borttaget"))
+    )
     goal.delete()
 
 
@@ -187,7 +190,7 @@ def withdraw_acceptance(goal, *, party, user):
             user,
             Event.Kind.GOAL_CHANGED,
             goal.title,
-            _("Acceptansen återkallad av %(party)s") % {"party": party},
+            EventText(gettext_noop("Acceptansen återkallad av %(party)s"), party=party),
         )
     return bool(deleted)
 
@@ -211,9 +214,9 @@ def set_measure_by(goal, measure_by, *, user):
     Goal.objects.filter(pk=current.pk).update(measure_by=measure_by, measure_requested_at=requested_at)
     goal.measure_by, goal.measure_requested_at = measure_by, requested_at
     detail = (
-        _("Mät senast %(date)s") % {"date": formats.date_format(measure_by, "j F Y")}
+        EventText(gettext_noop("Mät senast %(date)s"), date=measure_by)
         if measure_by
-        else _("Datumet för mätningen borttaget")
+        else EventText(gettext_noop("Datumet för mätningen borttaget"))
     )
     Event.record(current.collaboration, user, GoalEvent.MEASURE_BY, current.title, detail)
     return True
@@ -232,8 +235,10 @@ def save_indicator(goal, *, user, form):
         indicator.order = (last or 0) + 1
     indicator.save()
     if new or form.changed_data:
-        detail = _("Ny indikator: %(name)s") if new else _("Indikatorn ändrad: %(name)s")
-        Event.record(goal.collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, detail % {"name": indicator.name})
+        detail = gettext_noop("Ny indikator: %(name)s") if new else gettext_noop("Indikatorn ändrad: %(name)s")
+        Event.record(
+            goal.collaboration, user, Event.Kind.GOAL_CHANGED, goal.title, EventText(detail, name=indicator.name)
+        )
     return indicator
 
 
@@ -245,7 +250,7 @@ def delete_indicator(indicator, *, user):
         user,
         Event.Kind.GOAL_CHANGED,
         goal.title,
-        _("Indikatorn borttagen: %(name)s") % {"name": indicator.name},
+        EventText(gettext_noop("Indikatorn borttagen: %(name)s"), name=indicator.name),
     )
     indicator.delete()
 
@@ -275,8 +280,12 @@ def delete_measurement(measurement, *, user):
         user,
         Event.Kind.GOAL_CHANGED,
         indicator.goal.title,
-        _("Mätvärdet %(value)s %(unit)s (%(date)s) borttaget")
-        % {"value": sv_number(measurement.value), "unit": indicator.unit, "date": measurement.measured_on.isoformat()},
+        EventText(
+            gettext_noop("Mätvärdet %(value)s %(unit)s (%(date)s) borttaget"),
+            value=sv_number(measurement.value),
+            unit=indicator.unit,
+            date=measurement.measured_on.isoformat(),
+        ),
     )
     measurement.delete()
 

@@ -39,11 +39,12 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel
 from pydantic import ValidationError as SchemaError
 
 from projects.common.validators import normalise_org_number
-from projects.core.models import Collaboration, Event, Membership, Organisation, Party, PartyStatus, Role
+from projects.core.models import Collaboration, Event, EventText, Membership, Organisation, Party, PartyStatus, Role
 from projects.meetings.models import Meeting
 from projects.organisations import services as organisations
 from projects.organisations.permissions import policy
@@ -420,6 +421,6 @@ def _restore(doc, *, user):
     for node in DOCUMENT.children[2:]:  # after the parties and the people
         restore.create(node, doc[node.key], collaboration=collaboration)
 
-    detail = _("%(n)d personer i filen att bjuda in") % {"n": len(to_invite)} if to_invite else ""
+    detail = EventText(gettext_noop("%(n)d personer i filen att bjuda in"), n=len(to_invite)) if to_invite else ""
     Event.record(collaboration, user, Event.Kind.COLLABORATION_IMPORTED, collaboration.title, detail)
     return ImportResult(collaboration=collaboration, to_invite=to_invite)
