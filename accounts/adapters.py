@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 
 def axes_username(request, credentials):
@@ -48,6 +48,26 @@ def client_ip(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages in the app's words ("e-postadress", say what to do): its Swedish translation
+    # writes "epost-adress" and "verifiera".
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "cannot_remove_primary_email": gettext_lazy(
+            "Du kan inte ta bort den e-postadress du loggar in med. Välj först en annan som din huvudadress."
+        ),
+        "duplicate_email": gettext_lazy("Den här e-postadressen finns redan på ditt konto."),
+        "email_password_mismatch": gettext_lazy(
+            "E-postadressen eller lösenordet stämmer inte. Skriv dem igen, eller återställ lösenordet."
+        ),
+        "email_taken": gettext_lazy(
+            "Det finns redan ett konto med den här e-postadressen. Logga in, eller återställ lösenordet."
+        ),
+        "enter_current_password": gettext_lazy("Skriv ditt nuvarande lösenord."),
+        "max_email_addresses": gettext_lazy("Du kan inte lägga till fler än %d e-postadresser."),
+        "unknown_email": gettext_lazy("Det finns inget konto med den här e-postadressen. Kontrollera stavningen."),
+        "unverified_primary_email": gettext_lazy("Bekräfta din e-postadress först."),
+        "rate_limited": gettext_lazy("Du har försökt många gånger på kort tid. Vänta en stund och försök igen."),
+    }
+
     def confirm_email(self, request, email_address):
         """A confirmed address in an organisation's registered domain makes the person its member
         (projects.organisations)."""

@@ -34,7 +34,7 @@ def test_wrong_password_gives_a_swedish_message(client):
     make_user("Anna Andersson", email="anna@exempelkommun.se")
     response = client.post(reverse("account_login"), {"login": "anna@exempelkommun.se", "password": "fel"})
     assert response.status_code == 200
-    assert "lösenordet är felaktigt" in response.content.decode()
+    assert "E-postadressen eller lösenordet stämmer inte" in response.content.decode()
 
 
 def test_profile_changes_name_and_refuses_empty(client):

@@ -157,6 +157,7 @@ def test_the_device_list_is_swedish_and_shows_both_devices():
     page = laptop.get(reverse("usersessions_list")).content.decode()
     assert "Inloggade enheter" in page and "Logga ut på alla andra enheter" in page and "Logga ut överallt" in page
     assert IP_A in page and IP_B in page and "Laptop" in page and "Telefon" in page
+    assert page.count("Okänd webbläsare") == 2  # user agents the parser does not know: raw only in the details
     assert "Den här enheten" in page and "Senast använd" in page
 
 

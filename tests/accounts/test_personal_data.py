@@ -224,7 +224,7 @@ def test_download_page_then_json_attachment_recording_nothing(client, bo_wrote):
     url = reverse("personal_data:download")
     page = client.get(url)
     assert page.status_code == 200 and "application/json" not in page["Content-Type"]
-    assert "Ladda ner (JSON)" in page.content.decode()
+    assert "Ladda ner dina uppgifter som fil" in page.content.decode()
     events = Event.objects.count()
     response = client.post(url)
     assert response.status_code == 200
