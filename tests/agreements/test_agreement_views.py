@@ -2,6 +2,7 @@
 manage sections, freeze, decide, new draft, compare, and the PDF download."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -118,12 +119,16 @@ def test_freeze_is_refused_with_the_missing_sections_listed(client, setup):
     collaboration, _users, agreement = setup
     page = client.get(url("agreement", collaboration)).content.decode()
     assert "Innan överenskommelsen kan låsas för beslut" in page and "#sec-" in page
-    # No button that cannot succeed: the lock form comes when the required sections are written.
-    assert "Lås versionen för beslut" not in page and url("agreement_freeze", collaboration) not in page
+    # Not the main action yet: the lock button is the page's primary button when the sections are written.
+    lock = re.compile(r'<button type="submit" class="btn ([\w-]+)">Lås versionen för beslut</button>')
+    assert lock.search(page).group(1) == "btn-outline-secondary"
     response = client.post(url("agreement_freeze", collaboration), {"agreement": agreement.pk}, follow=True)
     assert "saknar text" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.state == Agreement.State.DRAFT
+    fill_all(agreement)
+    page = client.get(url("agreement", collaboration)).content.decode()
+    assert lock.search(page).group(1) == "btn-primary"
 
 
 def _decide(client, collaboration, approved="yes", comment=""):

@@ -70,7 +70,8 @@ def iop_agreement(world):
 
 
 def frozen_notice(page):
-    """The notice that a version is frozen (not the flash message that says the same after freezing)."""
+    """The notice that a version is locked for decision (not the flash message that says the same after
+    locking)."""
     return page.locator(".alert[role=status]").filter(has=page.get_by_role("link", name="Starta ett nytt utkast"))
 
 
@@ -109,13 +110,14 @@ def test_two_parties_decide_and_download_the_pdf(world, new_page):
     typed.refresh_from_db()
     assert (typed.text, typed.version, typed.updated_by) == (text, 1, world.anna)
 
-    # She freezes version 1 for decision: the text is locked and the page says so.
-    anna.get_by_role("button", name="Frys en version för beslut").click()
+    # She locks version 1 for decision: the text is locked and the page says so, without the hash.
+    anna.get_by_role("button", name="Lås versionen för beslut").click()
     notice = frozen_notice(anna)
-    expect(notice).to_contain_text(re.compile(r"Version 1 \(\w+\) är fryst för beslut"))
+    expect(notice).to_contain_text("Version 1 är låst för beslut.")
     expect(notice.get_by_role("link", name="Starta ett nytt utkast")).to_be_visible()
     expect(anna.locator("textarea[id^='text-s']")).to_have_count(0)
-    expect(anna.get_by_role("button", name="Frys en version för beslut")).to_have_count(0)
+    expect(anna.get_by_role("button", name="Lås versionen för beslut")).to_have_count(0)
+    expect(anna.get_by_role("link", name="Ladda ner utkastet som PDF")).to_have_count(0)
     expect(anna.get_by_role("heading", name="Registrera beslutet för Exempelkommun om version 1")).to_be_visible()
     check_page(anna, "agreement-frozen")
 
@@ -140,7 +142,7 @@ def test_two_parties_decide_and_download_the_pdf(world, new_page):
 
     # He downloads the decided PDF: both decisions are in it, with page numbers, and no draft mark.
     with bo.expect_download() as info:
-        decided.get_by_role("link", name="Ladda ner den beslutade överenskommelsen (PDF)").click()
+        decided.get_by_role("link", name="Ladda ner den beslutade överenskommelsen som PDF").click()
     download = info.value
     assert download.suggested_filename.endswith(f"-v1-{version.short_hash}.pdf"), download.suggested_filename
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -193,7 +195,7 @@ def test_new_draft_warns_before_withdrawing(world, new_page):
 
     anna.get_by_role("button", name="Starta ett nytt utkast").click()
     expect(anna.get_by_text("Ett nytt utkast är startat. Besluten från Exempelkommun är återkallade.")).to_be_visible()
-    expect(anna.get_by_role("button", name="Frys en version för beslut")).to_be_visible()
+    expect(anna.get_by_role("button", name="Lås versionen för beslut")).to_be_visible()
     expect(anna.locator("textarea[id^='text-s']").first).to_be_editable()
     expect(anna.locator("section[aria-labelledby=trail-heading]")).to_contain_text(
         f"Version 1 · {AgreementVersion.Status.WITHDRAWN.label}"
@@ -253,3 +255,67 @@ def test_agreement_pages_accessible(world, new_page, viewport):
     unchanged = anna.locator("section.card").filter(has_text="oförändrat")
     assert unchanged.count() == agreement.sections.count() - 1
     check_page(anna, "agreement-compare")
+
+    anna.goto(url(world, "agreement_print"))
+    expect(anna.get_by_role("link", name="Tillbaka till överenskommelsen")).to_be_visible()
+    expect(anna.locator(".draft-banner")).to_have_text("Utkast, inte beslutat")
+    check_page(anna, "agreement-print")
+
+
+def test_an_empty_decision_on_the_phone_says_what_to_write_and_keeps_what_was_typed(world, new_page):
+    """Bo, on his phone, sends the decision form with only the body filled in: the page comes back at
+    the error summary, which has focus and links to each field; each field says what to write; what
+    he typed is still there; and once filled in, the decision is recorded."""
+    agreements.freeze(iop_agreement(world), user=world.anna)
+    bo = open_page(new_page, world, world.bo, viewport="phone")
+    form = bo.locator("section[aria-labelledby=decide-heading]")
+    form.get_by_label("Beslutande organ eller firmatecknare").fill("Styrelsen")
+    form.get_by_role("button", name="Registrera beslutet").click()
+
+    summary = bo.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary.get_by_role("link")).to_have_text(["Beslut", "Beslutsdatum", "Beslutsreferens"])
+    expect(summary).to_contain_text("Välj om parten godkände eller avslog överenskommelsen.")
+    expect(bo.get_by_text("Detta fält måste fyllas i.")).to_have_count(0)
+    form = bo.locator("section[aria-labelledby=decide-heading]")
+    expect(form.get_by_label("Beslutande organ eller firmatecknare")).to_have_value("Styrelsen")
+    expect(form.get_by_text("Skriv datumet för beslutet, till exempel 2026-11-20.")).to_be_visible()
+    check_page(bo, "agreement-decision-errors")
+
+    # The summary's link takes him to the field.
+    summary.get_by_role("link", name="Beslutsreferens").click()
+    expect(form.get_by_label("Beslutsreferens")).to_be_in_viewport()
+    form.get_by_label("Beslutsreferens").fill(FORENING_REF)
+    form.get_by_label("Godkänd", exact=True).check()
+    form.get_by_label("Beslutsdatum").fill("2026-11-18")
+    form.get_by_role("button", name="Registrera beslutet").click()
+    expect(bo.get_by_text("Beslutet är registrerat.")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_locked_agreement_and_its_print_view_read_well(world, new_page, viewport):
+    """A version locked for decision, read as a board member would: the text before the decision form,
+    no sideways scrolling, the hash only under "Tekniska uppgifter"; the print view a page of its own
+    width with a way back."""
+    version = agreements.freeze(iop_agreement(world), user=world.anna)
+    bo = open_page(new_page, world, world.bo, viewport=viewport)
+    assert version.short_hash not in bo.locator("main").inner_text()  # what the page shows
+    technical = bo.locator("details").filter(has=bo.locator("summary", has_text="Tekniska uppgifter"))
+    technical.locator("summary").click()
+    expect(technical).to_contain_text(version.content_hash)
+    assert version.short_hash in bo.locator("main").inner_text()  # once asked for
+    last_section = bo.locator("section[id^=sec-]").last.bounding_box()
+    assert last_section["y"] < bo.locator("#decide-heading").bounding_box()["y"]  # read, then decide
+    expect(bo.get_by_role("link", name="Ladda ner utkastet som PDF")).to_have_count(0)
+    check_page(bo, "agreement-locked")
+
+    bo.get_by_role("link", name="Utskriftsvy").click()
+    expect(bo.get_by_role("heading", level=1)).to_contain_text("Överenskommelse")
+    expect(bo.locator(".draft-banner")).to_have_text("Låst för beslut, inte beslutad än")
+    width = bo.evaluate("() => document.documentElement.clientWidth")
+    assert width == bo.viewport_size["width"]  # its own width, not 980 px
+    check_page(bo, "agreement-print-locked")
+    bo.get_by_role("link", name="Tillbaka till överenskommelsen").click()
+    expect(bo.get_by_role("heading", name="Skrivgrupp")).to_be_visible()
