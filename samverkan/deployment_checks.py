@@ -483,6 +483,25 @@ def check_privacy_controller(ctx):
     return Result("privacy_controller", OK, f"PRIVACY_CONTROLLER: {controller}")
 
 
+# The demo's service owner (settings.py's defaults): a deployment names its own.
+DEMO_OWNER_DOMAIN = "@exempelkommun.se"
+
+
+def check_service_owner(ctx):
+    """The footer and the accessibility statement name who is responsible for the service, and
+    barriers reported there are e-mailed to SERVICE_OWNER_EMAIL (lag 2018:1937)."""
+    name = (ctx.setting("SERVICE_OWNER_NAME", "") or "").strip()
+    email = (ctx.setting("SERVICE_OWNER_EMAIL", "") or "").strip()
+    if not name or not email or email.lower().endswith(DEMO_OWNER_DOMAIN):
+        return Result(
+            "service_owner",
+            FAIL,
+            "SERVICE_OWNER_NAME and SERVICE_OWNER_EMAIL are not set (or are the demo's): the accessibility "
+            "statement must name who is responsible, and reported barriers are e-mailed to that address",
+        )
+    return Result("service_owner", OK, f"service owner: {name} <{email}>")
+
+
 def check_cache(ctx):
     caches = ctx.setting("CACHES") or {}
     backend = caches.get("default", {}).get("BACKEND", "")
@@ -531,6 +550,7 @@ CHECKS = [
     check_cache,
     check_oidc,
     check_privacy_controller,
+    check_service_owner,
 ]
 
 

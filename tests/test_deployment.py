@@ -43,6 +43,8 @@ def good_settings(static_root, **overrides):
         "EMAIL_USE_TLS": True,
         "EMAIL_USE_SSL": False,
         "DEFAULT_FROM_EMAIL": "Samverkan <noreply@kommun.se>",
+        "SERVICE_OWNER_NAME": "Kommunstyrelsen i Kommunen",
+        "SERVICE_OWNER_EMAIL": "tillganglighet@kommun.se",
         "TASKS": DB_TASKS,
         "CHECKLIST_POLL_SECONDS": 10,
         "SESSION_ENGINE": "django.contrib.sessions.backends.db",
@@ -196,6 +198,9 @@ def run(check, static_root, env=None, **overrides):
         ),
         (dc.check_privacy_controller, {}, None, dc.OK, "kommunstyrelsen"),
         (dc.check_privacy_controller, {"PRIVACY_CONTROLLER": "  "}, None, dc.FAIL, "PRIVACY_CONTROLLER"),
+        (dc.check_service_owner, {}, None, dc.OK, "tillganglighet@kommun.se"),
+        (dc.check_service_owner, {"SERVICE_OWNER_EMAIL": ""}, None, dc.FAIL, "SERVICE_OWNER_EMAIL"),
+        (dc.check_service_owner, {"SERVICE_OWNER_EMAIL": "tillganglighet@exempelkommun.se"}, None, dc.FAIL, "demo"),
         (
             dc.check_cache,
             {"CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}},
@@ -468,6 +473,8 @@ def good_deployment(secure_settings, static_root, monkeypatch):
     settings.DEFAULT_FROM_EMAIL = "Samverkan <noreply@kommun.se>"
     settings.TASKS = DB_TASKS
     settings.PRIVACY_CONTROLLER = "Exempelkommun, kommunstyrelsen"
+    settings.SERVICE_OWNER_NAME = "Kommunstyrelsen i Kommunen"
+    settings.SERVICE_OWNER_EMAIL = "tillganglighet@kommun.se"
     _task("SUCCESSFUL", finished_minutes_ago=2, enqueued_minutes_ago=3)
     return settings
 
@@ -525,6 +532,7 @@ def test_command_json_in_a_good_configuration(good_deployment):
         "cache",
         "oidc",
         "privacy_controller",
+        "service_owner",
     ]
     assert {c["name"] for c in report["checks"] if c["status"] == "fail"} == EXPECTED_FAILURES_HERE
     assert set(report["checks"][0]) == {"name", "status", "message"}

@@ -210,7 +210,7 @@ def test_members_page_for_an_administrator(gemenskap, new_page, mailoutbox, view
     page.get_by_role("button", name="Skicka inbjudan").click()
     summary = error_summary(page)
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary).to_contain_text("Rätta det här innan du sparar:")
+    expect(summary).to_contain_text("Rätta det här för att gå vidare:")
     expect(summary.get_by_role("link", name="E-postadress")).to_have_attribute("href", "#id_email")
     expect(summary).to_contain_text("Skriv e-postadressen till den du vill bjuda in.")
     email = page.get_by_label(label("E-postadress"))
