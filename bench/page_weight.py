@@ -135,8 +135,16 @@ def logged_in_state(browser, base):
     if "/konto/login/" in page.url:
         raise Abort("the demo user could not log in")
     page.goto(base + "/")
-    link = page.locator("main a[href^='/samverkan/']").first.get_attribute("href")
-    pk = link.strip("/").split("/")[1]
+    hrefs = page.locator("main a[href^='/samverkan/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    pk = next((href.split("/")[2] for href in hrefs if href.split("/")[2].isdigit()), None)
+    if pk is None:
+        raise Abort("the demo user's dashboard links to no collaboration")
+    # Warm the server up (both gunicorn workers: templates compiled, imports done), as in use.
+    for path in PAGES.values():
+        for _ in range(4):
+            response = page.goto(base + path.format(pk=pk))
+            if response.status != 200:
+                raise Abort(f"{path.format(pk=pk)} answered {response.status}")
     state = context.storage_state()
     context.close()
     return state, pk
