@@ -461,6 +461,7 @@ def test_board_member_answers_the_next_question_on_a_phone(world, new_page):
     expect(progress).to_contain_text("0 av 3 frågor är klara")  # discussed is not done
     page.locator(f"#status-{key}").select_option(AnswerStatus.AGREED)
     expect(progress).to_contain_text("1 av 3 frågor är klar")
+    expect(page.locator(f"#nav-progress-{first_cs.pk}")).to_have_text("1 av 3")  # the list of sections too
     expect(page.get_by_role("link", name="Nästa obesvarade fråga")).to_have_attribute("href", f"#q-{q2.pk}")
     answer = Answer.objects.get(collaboration=world.collaboration, item=q1, party=world.forening)
     assert (answer.text, answer.status) == ("Vi vill nå fler unga i området på kvällarna.", AnswerStatus.AGREED)

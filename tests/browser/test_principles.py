@@ -122,7 +122,7 @@ def test_reader_raises_and_coordinator_resolves_a_concern_with_htmx(world, new_p
     check_page(anna, "principles-resolve-open-phone")
     anna.locator("#princip-kvalitet").screenshot(path=str(SCREENSHOT_DIR / "principles-kvalitet-resolving-390.png"))
     item.get_by_role("button", name="Markera som löst").click()
-    expect(anna.locator("#concern-status-kvalitet")).to_contain_text("markerad som löst")
+    expect(anna.locator("#concern-status-kvalitet")).to_contain_text("markerat som löst")
     expect(anna.locator("#open-concerns")).to_contain_text("0 öppna problem")
     history = anna.locator("#princip-kvalitet details", has_text="1 löst problem")
     history.locator("summary").click()

@@ -435,6 +435,7 @@ def test_a_status_that_makes_a_question_done_updates_the_progress_in_place(clien
     body = done.content.decode()
     assert '<div id="section-progress" hx-swap-oob="innerHTML">' in body and "1 av 4 frågor är klar" in body
     assert '<div id="next-open" hx-swap-oob="innerHTML">' in body and f'href="#q-{item.pk}"' not in body
+    assert f'<span id="nav-progress-{joint.pk}" hx-swap-oob="innerHTML">1 av 4</span>' in body
 
 
 def test_one_save_model_one_status_and_history_only_where_there_is_one(client, setup):
