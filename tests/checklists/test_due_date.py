@@ -104,7 +104,8 @@ def test_a_past_date_is_refused_with_the_date_kept_and_the_message_at_the_top_an
     assert response.status_code == 400
     page = response.content.decode()
     message = f"Datumet har redan varit. Välj i dag ({long_date(timezone.localdate())}) eller ett senare datum."
-    summary = re.search(r'<div class="alert alert-danger error-summary" role="alert" id="error-summary".*?</div>', page, re.S)[0]
+    summary_html = r'<div class="alert alert-danger error-summary" role="alert" id="error-summary".*?</div>'
+    summary = re.search(summary_html, page, re.S)[0]
     assert message in summary and 'href="#due-date"' in summary
     field = re.search(r'<input[^>]*id="due-date"[^>]*>', page)[0]
     assert f'value="{past.isoformat()}"' in field and 'aria-invalid="true"' in field
