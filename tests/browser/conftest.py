@@ -264,10 +264,10 @@ def check_page(page, name):
         context.close()
 
 
-def log_in(page, live, user):
-    """Plant a logged-in session cookie in the page's browser context (the login form itself is
-    tested in test_invitation_flow.py)."""
-    from django.conf import settings
+def logged_in_session(user, recently_authenticated=False):
+    """The key of a new session logged in as ``user``. ``recently_authenticated``: as if the person had
+    just typed their password, so that allauth does not ask for it again before the pages that need it
+    (setting up two-factor login, the recovery codes)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -275,8 +275,25 @@ def log_in(page, live, user):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if recently_authenticated:
+        import time
+
+        from allauth.account.internal.flows import login as allauth_login
+
+        record = {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+        session[allauth_login.AUTHENTICATION_METHODS_SESSION_KEY] = [record]
+        session[allauth_login._AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
+    return session.session_key
+
+
+def log_in(page, live, user, recently_authenticated=False):
+    """Plant a logged-in session cookie in the page's browser context (the login form itself is
+    tested in test_invitation_flow.py); ``recently_authenticated``: see ``logged_in_session``."""
+    from django.conf import settings
+
+    session_key = logged_in_session(user, recently_authenticated)
     host = live.url.split("//")[1].split(":")[0]
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "domain": host, "path": "/"}]
     )
