@@ -66,8 +66,7 @@ def test_phases_page_and_the_map_picture(world, new_page, viewport):
     # The overview's card.
     page.goto(url(world, "overview"))
     expect(page.locator("#phase-card-heading")).to_be_visible()
-    # (The next step's card above it marks the loop's current step too: Förbered, Välj form, …)
-    expect(page.locator("[aria-current=step]").filter(has_text="Agendasättning (nu)")).to_be_visible()
+    expect(page.locator("#phase-card-heading").locator("..")).to_contain_text("Nuvarande fas: Agendasättning (1 av 6).")
     check_page(page, f"phases-overview-card-{viewport}")
 
 
@@ -117,11 +116,14 @@ def test_map_saved_without_javascript(world, browser):
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_phase_change_through_the_confirmation(world, new_page, viewport):
     page = open_page(new_page, world, world.anna, "phases", viewport)
-    page.get_by_role("link", name="Gå vidare till Formulering").click()
+    advance = page.get_by_role("link", name="Gå vidare till Formulering")
+    expect(advance).to_have_class(re.compile("btn-outline-secondary"))  # questions open: not the primary step
+    expect(page.locator("#phase-open")).to_contain_text("frågor i fasens checklistor är inte klara")
+    advance.click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Gå vidare från Agendasättning till Formulering?")
-    expect(page.locator(".alert-warning")).to_contain_text("är fortfarande öppna")
-    page.locator("details summary").first.click()  # the open questions, linked
-    expect(page.locator("details a").first).to_be_visible()
+    expect(page.locator(".alert-warning")).to_contain_text("är inte klara")
+    page.locator(".open-items summary").first.click()  # the open questions, linked
+    expect(page.locator(".open-items a").first).to_be_visible()
     check_page(page, f"phases-advance-{viewport}")
     page.fill("#id_comment", "Vi har en gemensam bild av problemet.")
     page.get_by_role("button", name="Gå vidare till Formulering").click()

@@ -123,7 +123,7 @@ def test_advance_shows_the_open_questions_before_moving_on(coordinator_client, p
     assert response.status_code == 200
     body = response.content.decode()
     open_items = phases.open_items(collaboration)
-    assert f"{open_items.count} frågor i checklistorna för Agendasättning är fortfarande öppna" in body
+    assert f"{open_items.count} frågor i checklistorna för Agendasättning är inte klara" in body
     first_group = open_items.groups[0]
     item = first_group.rows[0][0]
     assert reverse("projects:checklist_section", args=[collaboration.pk, first_group.checklist_section.pk]) in body
