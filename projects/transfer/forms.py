@@ -8,7 +8,7 @@ from projects.transfer.services import MAX_BYTES
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Exportfil (JSON)"),
+        label=_("Filen som Samverkan har gett er"),
         help_text=_("En fil som Samverkan har exporterat, högst 10 MB."),
         error_messages={
             "required": _("Välj en fil att importera."),

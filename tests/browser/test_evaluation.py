@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from projects.checklists.models import ChecklistSection
-from projects.core.models import Collaboration
+from projects.core.models import Collaboration, Phase
 from projects.transfer import services as transfer
 from tests.browser.conftest import VIEWPORTS, check_page, log_in
 from tests.factories import collaboration_with_people, join_organisation, make_user
@@ -34,6 +34,7 @@ def evaluation_url(live, collaboration):
 def test_evaluation_page_with_everything(world, new_page, viewport):
     live, collaboration, users = world
     build_everything(collaboration, users)
+    Collaboration.objects.filter(pk=collaboration.pk).update(phase=Phase.UPPFOLJNING)  # time for the next period
     page = new_page(viewport)
     log_in(page, live, users["coordinator"])
     page.goto(evaluation_url(live, collaboration))
@@ -91,14 +92,14 @@ def test_import_a_broken_file_then_a_good_one(world, new_page, viewport, tmp_pat
     log_in(page, live, olle)
     page.goto(live.url + reverse("projects:collaboration_import"))
     check_page(page, f"import-{viewport}")
-    page.get_by_label("Exportfil (JSON)").set_input_files(str(broken))
+    page.get_by_label("Filen som Samverkan har gett er").set_input_files(str(broken))
     page.get_by_role("button", name="Importera").click()
     expect(page.get_by_role("alert")).to_contain_text("risks[0].probability: måste vara 1–5.")
     expect(page.get_by_role("alert")).to_contain_text("”finns-inte” finns inte i guiderna.")
     check_page(page, f"import-errors-{viewport}")
     assert not Collaboration.objects.filter(title__endswith="(importerad)").exists()
 
-    page.get_by_label("Exportfil (JSON)").set_input_files(str(good))
+    page.get_by_label("Filen som Samverkan har gett er").set_input_files(str(good))
     page.get_by_role("button", name="Importera").click()
     expect(page.get_by_text("är importerad. Du är samordnare för Exempelkommun.")).to_be_visible()
     new = Collaboration.objects.get(title="Mötesplats för unga (importerad)")

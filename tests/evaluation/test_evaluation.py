@@ -232,7 +232,7 @@ def test_empty_states(client, setup):
         "Inget svar än.",
         "Inga indikatorer än.",
         "Inga öppna risker.",
-        "Inga öppna farhågor om principerna.",
+        "Inga öppna problem med principerna.",
         "Ingen part har beslutat om överenskommelsen än.",
         "Beslutsloggen är tom.",
         "Överenskommelsen har ingen beslutad version än",
