@@ -13,6 +13,10 @@ FAST_AND_SWEDISH = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "LANGUAGE_CODE": "sv",
+    # The footer names the service owner; in tests not "Exempelkommun", which is a party in the
+    # factories (pages that must not show a party's name would show it in the footer).
+    "SERVICE_OWNER_NAME": "Tjänsteägaren",
+    "SERVICE_OWNER_EMAIL": "tjanst@agaren.example",
 }
 
 

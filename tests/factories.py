@@ -412,7 +412,7 @@ class PrincipleConcernFactory(DjangoModelFactory):
 
     collaboration = factory.SubFactory(CollaborationFactory)
     principle = _first(Principle)
-    text = factory.Sequence(lambda n: f"Det gnisslar {n}")
+    text = factory.Sequence(lambda n: f"Problemet {n} med principen")
 
 
 # Stakeholders, risks and goals ------------------------------------------------------------------------

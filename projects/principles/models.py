@@ -38,7 +38,7 @@ class PrincipleConcern(models.Model):
     )
     party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    text = models.TextField(_("vad gnisslar?"), max_length=MAX_LENGTH)
+    text = models.TextField(_("vad är problemet?"), max_length=MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
