@@ -105,7 +105,7 @@ def test_reader_raises_and_coordinator_resolves_a_concern_with_htmx(world, new_p
     section.get_by_role("button", name="Flagga problemet").click()
     expect(cecilia.locator("#concern-status-kvalitet")).to_contain_text("Problemet med Kvalitet är flaggat.")
     expect(cecilia.locator("#open-concerns")).to_contain_text("1 öppet problem")
-    expect(section.locator("li[id^='gnissel-']")).to_contain_text("Ingen har följt upp kvaliteten")
+    expect(section.locator("li[id^='problem-']")).to_contain_text("Ingen har följt upp kvaliteten")
     concern = PrincipleConcern.objects.get()
     assert concern.is_open and concern.raised_by == world.cecilia
     check_page(cecilia, "principles-concern-raised-phone")
@@ -116,7 +116,7 @@ def test_reader_raises_and_coordinator_resolves_a_concern_with_htmx(world, new_p
     check_page(overview, "principles-overview-phone")
 
     anna = open_page(new_page, world, world.anna, "phone")
-    item = anna.locator(f"#gnissel-{concern.pk}")
+    item = anna.locator(f"#problem-{concern.pk}")
     item.get_by_text("Markera som löst").first.click()
     item.get_by_label("Så löste vi det").fill("Vi har bokat en uppföljning i juni.")
     check_page(anna, "principles-resolve-open-phone")

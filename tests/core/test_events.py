@@ -78,9 +78,7 @@ def test_an_old_row_and_a_rewritten_one_show_their_stored_text():
     collaboration = make_collaboration()
     old = Event.record(collaboration, None, Event.Kind.ANSWER_STATUS, "Fråga 1", "Diskuteras")
     assert old.texts == {}
-    rewritten = Event.record(
-        collaboration, None, Event.Kind.PARTY_CHANGED, "Part", EventText(gettext_noop("Överens"))
-    )
+    rewritten = Event.record(collaboration, None, Event.Kind.PARTY_CHANGED, "Part", EventText(gettext_noop("Överens")))
     Event.objects.filter(pk=rewritten.pk).update(detail="[borttagen person]")  # as deleting an account does
     rewritten.refresh_from_db()
     with translation.override("en"):
