@@ -133,6 +133,30 @@
     }
   }
 
+  // An htmx request that failed, outside an answer (which says it beside the field): said in the
+  // page's message area (a live region), so that a click never seems to do nothing.
+  const problem = (text) => {
+    const area = document.getElementById("messages");
+    if (!area) return;
+    const alert = document.createElement("div");
+    alert.className = "alert alert-danger";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    area.replaceChildren(alert);
+    area.scrollIntoView({block: "nearest"});
+  };
+  document.addEventListener("htmx:responseError", (event) => {
+    if (answerOf(event.detail.elt)) return;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403) problem(gettext("Du kan inte göra det här längre. Ladda om sidan."));
+    else if (status === 404) problem(gettext("Det du ändrade finns inte längre. Ladda om sidan."));
+    else problem(gettext("Något gick fel hos oss. Det du skrev finns kvar i fältet; försök igen om en stund."));
+  });
+  document.addEventListener("htmx:sendError", (event) => {
+    if (answerOf(event.detail.elt)) return;
+    problem(gettext("Ingen kontakt med servern. Det du skrev finns kvar; försök igen när du har kontakt."));
+  });
+
   // Logging out on this computer forgets its drafts.
   document.addEventListener("submit", (event) => {
     if (event.target.matches && event.target.matches("form[action$='/logout/']")) store.clearAll();
