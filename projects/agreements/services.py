@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guides.loader import SHORT_TEMPLATE, read_agreement_rules
 from guides.models import AgreementTemplate, CollaborationForm, Item
@@ -42,7 +43,7 @@ from projects.agreements.queries import decision_recorders
 from projects.checklists.models import Answer
 from projects.common import comments, pdf, versioned
 from projects.common.i18n import localised
-from projects.core.models import Event, Membership, Party, PartyStatus
+from projects.core.models import Event, EventText, Membership, Party, PartyStatus
 from projects.core.permissions import is_coordinator_role, policy
 from projects.goals import services as goals
 from projects.notifications import services as notices
@@ -287,9 +288,15 @@ def freeze(agreement, *, user, decide_by=None):
     )
     agreement.state = Agreement.State.FOR_DECISION
     agreement.save(update_fields=["state"])
-    detail = f"v{number}"
-    if decide_by:
-        detail += ", " + _("beslut senast %(date)s") % {"date": decide_by.isoformat()}
+    detail = (
+        EventText(
+            gettext_noop("v%(n)s, %(deadline)s"),
+            n=number,
+            deadline=EventText(gettext_noop("beslut senast %(date)s"), date=decide_by.isoformat()),
+        )
+        if decide_by
+        else EventText(gettext_noop("v%(n)s"), n=number)
+    )
     Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_FROZEN, agreement.title, detail)
     _tell_frozen(version, user)
     return version
@@ -396,10 +403,9 @@ def set_decide_by(version, *, user, decide_by):
         return version
     version.decide_by = decide_by
     version.save(update_fields=["decide_by"])
-    day = decide_by.isoformat() if decide_by else _("ingen sista dag")
-    Event.record(
-        version.agreement.collaboration, user, DECIDE_BY_CHANGED, version.agreement.title, f"v{version.number}: {day}"
-    )
+    day = decide_by.isoformat() if decide_by else EventText(gettext_noop("ingen sista dag"))
+    detail = EventText(gettext_noop("v%(n)s: %(day)s"), n=version.number, day=day)
+    Event.record(version.agreement.collaboration, user, DECIDE_BY_CHANGED, version.agreement.title, detail)
     return version
 
 
@@ -453,7 +459,12 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
         user,
         Event.Kind.AGREEMENT_DECISION,
         str(party),
-        f"v{version.number}: {_('godkänd') if approved else _('avslagen')} ({reference})",
+        EventText(
+            gettext_noop("v%(n)s: %(decision)s (%(reference)s)"),
+            n=version.number,
+            decision=EventText(gettext_noop("godkänd") if approved else gettext_noop("avslagen")),
+            reference=reference,
+        ),
     )
     if not approved:
         version.status = AgreementVersion.Status.REJECTED
@@ -469,7 +480,13 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
         version.save(update_fields=["status"])
         agreement.state = Agreement.State.DECIDED
         agreement.save(update_fields=["state"])
-        Event.record(collaboration, user, Event.Kind.AGREEMENT_DECIDED, agreement.title, f"v{version.number}")
+        Event.record(
+            collaboration,
+            user,
+            Event.Kind.AGREEMENT_DECIDED,
+            agreement.title,
+            EventText(gettext_noop("v%(n)s"), n=version.number),
+        )
         from projects.agreements.tasks import keep_decided_pdf  # the tasks module imports this one
 
         transaction.on_commit(lambda: keep_decided_pdf.enqueue(version.pk))
@@ -515,7 +532,9 @@ def add_section(agreement, *, user, title):
     _draft_only(agreement)
     last = agreement.sections.order_by("-order").values_list("order", flat=True).first() or 0
     section = AgreementSection.objects.create(agreement=agreement, key=f"egen-{last + 1}", title=title, order=last + 1)
-    Event.record(agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, _("tillagt"))
+    Event.record(
+        agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, title, EventText(gettext_noop("tillagt"))
+    )
     return section
 
 
@@ -551,7 +570,8 @@ def remove_section(section, *, user):
             _("%(title)s krävs för samverkansformen. Ange i stället varför det lämnas utan text.")
             % {"title": section.title}
         )
-    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, _("borttaget"))
+    removed = EventText(gettext_noop("borttaget"))
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, removed)
     section.delete()
 
 
@@ -620,8 +640,12 @@ def omit_section(section, *, user, reason):
     """Why a required section is left without text (or, with an empty reason, that it will be written)."""
     section.omitted_reason = reason.strip()
     section.save(update_fields=["omitted_reason"])
-    detail = _("lämnas utan text: %(reason)s") % {"reason": section.omitted_reason} if section.omitted_reason else ""
-    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, detail[:500])
+    detail = (
+        EventText(gettext_noop("lämnas utan text: %(reason)s"), reason=section.omitted_reason[:482])
+        if section.omitted_reason
+        else ""
+    )
+    Event.record(section.agreement.collaboration, user, Event.Kind.AGREEMENT_SECTIONS, section.title, detail)
 
 
 @transaction.atomic
@@ -630,7 +654,11 @@ def set_writers(agreement, *, user, memberships):
     agreement.writers.set(memberships)
     names = ", ".join(m.user.get_full_name() for m in memberships)
     Event.record(
-        agreement.collaboration, user, Event.Kind.AGREEMENT_WRITERS, agreement.title, names or _("alla redaktörer")
+        agreement.collaboration,
+        user,
+        Event.Kind.AGREEMENT_WRITERS,
+        agreement.title,
+        names or EventText(gettext_noop("alla redaktörer")),
     )
 
 

@@ -359,3 +359,42 @@ def test_the_page_says_locked_not_frozen_and_keeps_the_hash_under_technical_deta
         assert "låst för beslut" in page.lower(), name
     page = client.get(url("agreement_redraft", collaboration)).content.decode()
     assert "fryst" not in page.lower() and "låst för beslut" in page
+
+
+# -- the events in the reader's language ----------------------------------------------------------
+
+
+def test_the_decision_round_events_are_shown_to_an_english_reader_in_english(client, frozen):
+    """Recorded in Swedish (its Swedish text kept for the searches), stored as msgids and parameters,
+    and shown in English to an English reader of the activity list."""
+    from django.conf import settings
+    from django.utils import translation
+
+    collaboration, users, _agreement, version = frozen
+    with translation.override("en"):  # recorded by an English reader: stored in Swedish all the same
+        agreements.set_decide_by(version, user=users["coordinator"], decide_by=timezone.localdate())
+        agreements.set_decide_by(version, user=users["coordinator"], decide_by=None)
+        agreements.record_decision(
+            version,
+            party=party_of(users["coordinator"]),
+            user=users["coordinator"],
+            approved=True,
+            body="Kommunstyrelsen",
+            decided_on=timezone.localdate(),
+            reference="KS 2026/12",
+        )
+    decision = Event.objects.get(kind=Event.Kind.AGREEMENT_DECISION)
+    assert decision.detail == "v1: godkänd (KS 2026/12)"
+    assert decision.texts["detail"] == {
+        "msgid": "v%(n)s: %(decision)s (%(reference)s)",
+        "params": {"n": 1, "decision": {"msgid": "godkänd"}, "reference": "KS 2026/12"},
+    }
+    assert Event.objects.filter(kind=DECIDE_BY_CHANGED).latest("pk").detail == "v1: ingen sista dag"
+    client.force_login(users["coordinator"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    assert "v1: approved (KS 2026/12)" in page and "v1: no deadline" in page
+    assert "godkänd" not in page and "ingen sista dag" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    assert "v1: godkänd (KS 2026/12)" in page and "v1: ingen sista dag" in page
