@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from guides.models import Audience, Item, Section
 from projects.checklists.models import (
@@ -24,7 +24,7 @@ from projects.checklists.models import (
 from projects.checklists.permissions import CONFIRM_ANSWER
 from projects.checklists.queries import DONE, done_by_question, question_counts, question_ids
 from projects.common import comments, versioned
-from projects.core.models import Event, Organisation, Party
+from projects.core.models import Event, EventText, Organisation, Party
 from projects.core.permissions import policy
 from projects.notifications import services as notices
 
@@ -139,9 +139,12 @@ def save_answer(*, collaboration, item, party, user, text, status, base_version,
     # Whether the question went from open to done or back (the page's progress then changes).
     result.progress_changed = result.saved and (old_status in DONE) != (current.status in DONE)
     if result.saved and current.status != old_status:
-        Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), current.get_status_display())
+        # The lazy label (get_status_display() is already in the recorder's language): its msgid.
+        status_text = EventText.label(AnswerStatus(current.status).label)
+        Event.record(collaboration, user, Event.Kind.ANSWER_STATUS, _short(item.text), status_text)
     if result.saved and restored_from:
-        Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), f"v{restored_from}")
+        restored = EventText(gettext_noop("v%(n)s"), n=restored_from)
+        Event.record(collaboration, user, Event.Kind.ANSWER_RESTORED, _short(item.text), restored)
     return result
 
 
@@ -335,9 +338,8 @@ def withdraw_confirmation(answer, *, party, user):
     changes = {"updated_at": timezone.now()}
     if answer.status == AnswerStatus.AGREED:
         changes["status"] = AnswerStatus.DISCUSSED
-        Event.record(
-            answer.collaboration, user, Event.Kind.ANSWER_STATUS, _short(answer.item.text), AnswerStatus.DISCUSSED.label
-        )
+        discussed = EventText.label(AnswerStatus.DISCUSSED.label)
+        Event.record(answer.collaboration, user, Event.Kind.ANSWER_STATUS, _short(answer.item.text), discussed)
     Answer.objects.filter(pk=answer.pk).update(**changes)
 
 
@@ -476,7 +478,7 @@ def set_answer_mode(checklist_section, mode, *, user):
         user,
         Event.Kind.CHECKLIST_CHANGED,
         checklist_section.section.title,
-        checklist_section.get_answer_mode_display(),
+        EventText.label(dict(ChecklistSection._meta.get_field("answer_mode").choices)[mode]),
     )
     return True
 
@@ -491,9 +493,9 @@ def set_due_date(checklist_section, due_date, *, user):
         return False
     ChecklistSection.objects.filter(pk=current.pk).update(due_date=due_date)
     detail = (
-        gettext("Klart senast %(date)s") % {"date": formats.date_format(due_date, "j F Y")}
+        EventText(gettext_noop("Klart senast %(date)s"), date=due_date)
         if due_date
-        else gettext("Datumet borttaget")
+        else EventText(gettext_noop("Datumet borttaget"))
     )
     Event.record(
         checklist_section.collaboration, user, ChecklistEvent.DUE_DATE, checklist_section.section.title, detail

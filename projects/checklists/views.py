@@ -227,7 +227,7 @@ def _scope_query(everyone):
 
 
 def _root_title(cs):
-    return cs.section.decision_phase.name if cs.section.decision_phase else ""
+    return cs.section.decision_phase.label if cs.section.decision_phase else ""
 
 
 def _progress_context(request, collaboration, cs, parties=None):

@@ -634,3 +634,40 @@ def test_a_party_outside_the_sections_audience_cannot_answer(client, setup):
     client.force_login(users["coordinator"])
     response = save(client, collaboration, cs, first_question(cs), "Kommunens svar", party=kommun)
     assert response.status_code == 404
+
+
+# In the reader's language ------------------------------------------------------------------------
+
+
+def test_a_status_recorded_by_an_english_reader_is_shown_in_each_readers_language(client, setup):
+    """The status is kept by its msgid (not the label in the recorder's language: "(Diskuteras)" once
+    stood in every English activity list, and an English recorder's label in every Swedish one)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    collaboration, users, joint, _ = setup
+    with translation.override("en"):
+        _answer(collaboration, first_question(joint), None, users["editor"], AnswerStatus.DISCUSSED)
+        checklists.set_answer_mode(joint, "per_party", user=users["coordinator"])
+    status = Event.objects.get(collaboration=collaboration, kind=Event.Kind.ANSWER_STATUS)
+    assert (status.detail, status.texts["detail"]) == ("Diskuteras", {"msgid": "Diskuteras"})
+    mode = Event.objects.get(collaboration=collaboration, kind=Event.Kind.CHECKLIST_CHANGED)
+    assert (mode.detail, mode.texts["detail"]) == ("Varje part svarar", {"msgid": "Varje part svarar"})
+    client.force_login(users["coordinator"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    assert "(Under discussion)" in page and "(Each party answers)" in page
+    assert "Diskuteras" not in page and "Varje part svarar" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    assert "(Diskuteras)" in page and "(Varje part svarar)" in page
+
+
+def test_the_group_headings_are_in_the_readers_language(client, setup):
+    from django.conf import settings
+
+    collaboration, users, _, _ = setup
+    client.force_login(users["editor"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("projects:checklists", args=[collaboration.pk])).content.decode()
+    assert "Agenda setting</span>" in body and "Agendasättning</span>" not in body
