@@ -18,6 +18,7 @@ from projects.agreements.services import AgreementError
 from projects.checklists import services as checklists
 from projects.core.models import Event, Membership, Role
 from projects.core.permissions import policy
+from tests.core.reader import events_page
 from tests.factories import add_member, add_party
 
 pytestmark = pytest.mark.django_db
@@ -367,7 +368,6 @@ def test_the_page_says_locked_not_frozen_and_keeps_the_hash_under_technical_deta
 def test_the_decision_round_events_are_shown_to_an_english_reader_in_english(client, frozen):
     """Recorded in Swedish (its Swedish text kept for the searches), stored as msgids and parameters,
     and shown in English to an English reader of the activity list."""
-    from django.conf import settings
     from django.utils import translation
 
     collaboration, users, _agreement, version = frozen
@@ -391,10 +391,8 @@ def test_the_decision_round_events_are_shown_to_an_english_reader_in_english(cli
     }
     assert Event.objects.filter(kind=DECIDE_BY_CHANGED).latest("pk").detail == "v1: ingen sista dag"
     client.force_login(users["coordinator"])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    page = events_page(client, collaboration, "en")
     assert "v1: approved (KS 2026/12)" in page and "v1: no deadline" in page
     assert "godkänd" not in page and "ingen sista dag" not in page
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
-    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    page = events_page(client, collaboration, "sv")
     assert "v1: godkänd (KS 2026/12)" in page and "v1: ingen sista dag" in page

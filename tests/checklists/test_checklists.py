@@ -7,6 +7,7 @@ from guides.models import Item
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, AnswerStatus, ChecklistSection, Comment
 from projects.core.models import Event, Role, Sector
+from tests.core.reader import events_page
 from tests.factories import MembershipFactory, PartyFactory, make_collaboration, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -642,7 +643,6 @@ def test_a_party_outside_the_sections_audience_cannot_answer(client, setup):
 def test_a_status_recorded_by_an_english_reader_is_shown_in_each_readers_language(client, setup):
     """The status is kept by its msgid (not the label in the recorder's language: "(Diskuteras)" once
     stood in every English activity list, and an English recorder's label in every Swedish one)."""
-    from django.conf import settings
     from django.utils import translation
 
     collaboration, users, joint, _ = setup
@@ -654,12 +654,10 @@ def test_a_status_recorded_by_an_english_reader_is_shown_in_each_readers_languag
     mode = Event.objects.get(collaboration=collaboration, kind=Event.Kind.CHECKLIST_CHANGED)
     assert (mode.detail, mode.texts["detail"]) == ("Varje part svarar", {"msgid": "Varje part svarar"})
     client.force_login(users["coordinator"])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    page = events_page(client, collaboration, "en")
     assert "(Under discussion)" in page and "(Each party answers)" in page
     assert "Diskuteras" not in page and "Varje part svarar" not in page
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
-    page = client.get(reverse("projects:events", args=[collaboration.pk])).content.decode()
+    page = events_page(client, collaboration, "sv")
     assert "(Diskuteras)" in page and "(Varje part svarar)" in page
 
 
