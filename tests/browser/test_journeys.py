@@ -10,31 +10,24 @@ screenshotted (test-artifacts/screenshots/journey-*)."""
 
 import re
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
-from guides.models import CollaborationForm
 from projects.agreements import services as agreements
-from projects.agreements.models import Agreement, AgreementSection, AgreementVersion
+from projects.agreements.models import Agreement, AgreementVersion
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, Comment
 from projects.core.models import Collaboration, Phase
 from tests.browser.conftest import check_page
+from tests.browser.test_agreement import ARTIFACTS, FILLER, FORENING_REF, KOMMUN_REF, SAVED, decide, iop_agreement
 from tests.factories import PASSWORD, collaboration_with_people
 from tests.guide_content import load_guides
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+expect = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'").expect
 pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[test]'")
-expect = sync_api.expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-SAVED = re.compile(r"Sparat \d\d:\d\d")
-FILLER = "Kommunen upplåter lokalen på torget och föreningen leder verksamheten tre kvällar i veckan."
-KOMMUN_REF = "KS 2026/123 § 45"
-FORENING_REF = "Styrelseprotokoll 2026-11-18 § 7"
 PREPARE_PAGES = ["Checklistor", "Principer", "Samverkansform", "Faser", "Intressenter"]
 
 
@@ -46,18 +39,15 @@ def world(live):
     load_guides()  # transactional tests start from an empty database
     collaboration, users = collaboration_with_people()
     checklists.ensure_default_sections(collaboration)
-    anna = users["coordinator"]
-    agreement = agreements.create_agreement(collaboration, user=anna, form=CollaborationForm.objects.get(slug="iop"))
-    AgreementSection.objects.filter(agreement=agreement).update(text=FILLER)
-    return SimpleNamespace(
+    world = SimpleNamespace(
         live=live,
         collaboration=collaboration,
-        agreement=agreement,
-        anna=anna,
+        anna=users["coordinator"],
         bo=users["editor"],
-        kommun=anna.memberships.get().party,
         forening=users["editor"].memberships.get().party,
     )
+    world.agreement = iop_agreement(world)
+    return world
 
 
 def log_in_with_the_form(page, world, user):
@@ -86,14 +76,6 @@ def go_by_compact_menu(page, label):
 
 def decision_form(page):
     return page.locator("section[aria-labelledby=decide-heading]")
-
-
-def fill_decision(form, *, body, on, reference):
-    form.get_by_label("Godkänd", exact=True).check()
-    form.get_by_label("Beslutande organ eller firmatecknare").fill(body)
-    form.get_by_label("Beslutsdatum").fill(on)
-    form.get_by_label("Beslutsreferens").fill(reference)
-    form.get_by_role("button", name="Registrera beslutet").click()
 
 
 def test_the_board_members_evening_on_the_phone(world, new_page):
@@ -212,8 +194,7 @@ def test_the_board_members_evening_on_the_phone(world, new_page):
     # The summary's link takes him to the field; he records the decision.
     summary.get_by_role("link", name="Beslutande organ eller firmatecknare").click()
     expect(form.get_by_label("Beslutande organ eller firmatecknare")).to_be_in_viewport()
-    fill_decision(form, body="Styrelsen", on="2026-11-18", reference=FORENING_REF)
-    expect(bo.get_by_text("Beslutet är registrerat.")).to_be_visible()
+    decide(bo, body="Styrelsen", on="2026-11-18", reference=FORENING_REF)
     expect(decision_form(bo)).to_have_count(0)  # a party decides once
     round_ = bo.locator("#decision")
     expect(round_).to_contain_text(f"Föreningen Gemenskap: godkänd · Styrelsen 2026-11-18 · {FORENING_REF}")
@@ -309,8 +290,7 @@ def test_the_officials_day_at_the_desk(world, new_page):
     anna.reload()
     form = decision_form(anna)
     expect(form.get_by_role("heading", name="Registrera beslutet för Exempelkommun om version 1")).to_be_visible()
-    fill_decision(form, body="Kommunstyrelsen", on="2026-11-20", reference=KOMMUN_REF)
-    expect(anna.get_by_text("Beslutet är registrerat.")).to_be_visible()
+    decide(anna, body="Kommunstyrelsen", on="2026-11-20", reference=KOMMUN_REF)
     decided = anna.locator(".alert[role=status]").filter(has_text="beslutad av alla parter")
     expect(decided).to_contain_text("Version 1 är beslutad av alla parter och låst.")
     trail = anna.locator("section[aria-labelledby=trail-heading]")
