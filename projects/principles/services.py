@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guides.models import Principle, PrincipleText
 from projects.agreements.models import Agreement, AgreementSection
 from projects.common import versioned
-from projects.core.models import Event
+from projects.core.models import Event, EventText
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
 
 
@@ -149,7 +150,11 @@ def save_commitment(*, collaboration, principle, user, text, base_version):
     result = versioned.save(current, user=user, text=text, base_version=base_version)
     if result.saved:
         Event.record(
-            collaboration, user, Event.Kind.PRINCIPLE_CHANGED, principle.name, _short(text) or _("texten togs bort")
+            collaboration,
+            user,
+            Event.Kind.PRINCIPLE_CHANGED,
+            principle.name,
+            _short(text) or EventText(gettext_noop("texten togs bort")),
         )
     return result
 
@@ -206,7 +211,7 @@ def set_section_principles(section, *, user, principles):
         user,
         Event.Kind.AGREEMENT_PRINCIPLES,
         section.title,
-        ", ".join(names) or _("inga principer"),
+        ", ".join(names) or EventText(gettext_noop("inga principer")),
     )
     return True
 

@@ -19,6 +19,7 @@ from projects.common import pdf
 from projects.core.models import Event, Role
 from projects.principles import services as rules
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
+from tests.core.reader import events_page
 from tests.factories import add_member, make_collaboration, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -716,3 +717,26 @@ def test_page_queries_do_not_grow(client, setup, agreement, django_assert_max_nu
     client.force_login(users["coordinator"])
     with django_assert_max_num_queries(13):
         assert client.get(url("principles", collaboration)).status_code == 200
+
+
+# The events in the reader's language --------------------------------------------------------------
+
+
+def test_a_removed_formulation_is_shown_in_the_readers_language(client, setup):
+    from django.utils import translation
+
+    collaboration, users = setup
+    dialog = principle("dialog")
+    rules.save_commitment(
+        collaboration=collaboration, principle=dialog, user=users["editor"], text="Vi ses.", base_version=0
+    )
+    with translation.override("en"):  # recorded by an English reader: kept as the Swedish msgid
+        rules.save_commitment(
+            collaboration=collaboration, principle=dialog, user=users["editor"], text="", base_version=1
+        )
+    removed = Event.objects.filter(collaboration=collaboration, kind=Event.Kind.PRINCIPLE_CHANGED).latest("pk")
+    assert (removed.detail, removed.texts) == ("texten togs bort", {"detail": {"msgid": "texten togs bort"}})
+    client.force_login(users["coordinator"])
+    page = events_page(client, collaboration, "en")
+    assert "(the text was removed)" in page and "(Vi ses.)" in page and "texten togs bort" not in page
+    assert "(texten togs bort)" in events_page(client, collaboration, "sv")
