@@ -30,9 +30,9 @@ from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
-from projects.core.models import Event, Membership
+from projects.core.models import Event, EventText, Membership
 
 _CACHE_ATTR = "_samverkan_mfa_satisfied"
 
@@ -108,12 +108,14 @@ def require(collaboration, *, request):
         request.user,
         Event.Kind.COLLABORATION_CHANGED,
         collaboration.title,
-        ngettext(
-            "Tvåstegsinloggning krävs nu (%(n)d medlem har inte ställt in den än)",
-            "Tvåstegsinloggning krävs nu (%(n)d medlemmar har inte ställt in den än)",
-            len(lacking),
-        )
-        % {"n": len(lacking)},
+        # Kept as data and translated when shown (EventText has no plural forms: one msgid for each,
+        # as Swedish and English both tell one from many).
+        EventText(
+            gettext_noop("Tvåstegsinloggning krävs nu (%(n)d medlem har inte ställt in den än)")
+            if len(lacking) == 1
+            else gettext_noop("Tvåstegsinloggning krävs nu (%(n)d medlemmar har inte ställt in den än)"),
+            n=len(lacking),
+        ),
     )
     return True
 
@@ -130,7 +132,7 @@ def release(collaboration, *, user):
         user,
         Event.Kind.COLLABORATION_CHANGED,
         collaboration.title,
-        _("Tvåstegsinloggning krävs inte längre"),
+        EventText(gettext_noop("Tvåstegsinloggning krävs inte längre")),
     )
     return True
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from projects.checklists.models import Answer, ChecklistSection
 from projects.core.models import Event, Role
 from projects.security import services as security
+from tests.core.reader import events_page
 from tests.factories import PASSWORD, add_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -521,3 +522,25 @@ def test_a_new_member_of_a_requiring_collaboration_is_asked_too(client, people):
     client.force_login(newcomer)
     response = client.get(reverse("projects:overview", args=[collaboration.pk]))
     assert response.status_code == 302 and response.url.startswith(_mfa_required_url(collaboration))
+
+
+def test_the_requirements_events_are_shown_in_the_readers_language(client, people):
+    """Kept as msgids and the number (one msgid for one member, one for several: EventText has no
+    plural forms) and shown in English to an English reader, in Swedish as recorded to a Swedish one."""
+    collaboration, users = people
+    secret = give_totp(users["coordinator"])
+    log_in(client, users["coordinator"], secret)
+    client.post(reverse("projects:security_require", args=[collaboration.pk]), {"confirm": "True"})
+    required = Event.objects.filter(collaboration=collaboration, kind=Event.Kind.COLLABORATION_CHANGED).latest("pk")
+    assert required.detail == "Tvåstegsinloggning krävs nu (2 medlemmar har inte ställt in den än)"
+    assert required.texts["detail"] == {
+        "msgid": "Tvåstegsinloggning krävs nu (%(n)d medlemmar har inte ställt in den än)",
+        "params": {"n": 2},
+    }
+    client.post(reverse("projects:security_release", args=[collaboration.pk]))
+    page = events_page(client, collaboration, "en")
+    assert "(Two-factor login is no longer required)" in page
+    assert "(Tvåstegsinloggning krävs inte längre)" not in page
+    page = events_page(client, collaboration, "sv")
+    assert "(Tvåstegsinloggning krävs inte längre)" in page
+    assert "(Tvåstegsinloggning krävs nu (2 medlemmar har inte ställt in den än))" in page
