@@ -44,6 +44,7 @@ The rules, written down:
   is removed with the session; they are never shown after two hours.
 """
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -56,9 +57,9 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from projects.core.models import Collaboration, Event, Invitation, Membership, Organisation, Role
+from projects.core.models import Collaboration, Event, EventText, Invitation, Membership, Organisation, Role
 from projects.meetings.models import Meeting, MeetingParticipant
 from projects.organisations import services as organisation_services
 from projects.organisations.models import (
@@ -529,18 +530,39 @@ def _mentions(name):
     return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
+def _replace_in_texts(value, patterns, replacement):
+    """``Event.texts`` (EventTexts kept as data) with ``patterns`` replaced in every string in it:
+    the parameters (a name, a title, a comment), nested texts and their msgids alike."""
+    if isinstance(value, str):
+        for pattern in patterns:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, dict):
+        return {key: _replace_in_texts(item, patterns, replacement) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_in_texts(item, patterns, replacement) for item in value]
+    return value
+
+
 def _replace_mentions(queryset, names, replacement):
-    """Replace ``names`` in the ``subject`` and ``detail`` of the queryset's history entries."""
+    """Replace ``names`` in the ``subject`` and ``detail`` of the queryset's history entries, and in
+    their ``texts`` where the model keeps them (``Event``: the same text as data, shown in the
+    reader's language; it must not keep the name either)."""
     names = sorted({n for n in names if n and n.strip()}, key=len, reverse=True)
     if not names:
         return 0
     model = queryset.model
     subject_length = model._meta.get_field("subject").max_length
     detail_length = model._meta.get_field("detail").max_length
+    has_texts = any(field.name == "texts" for field in model._meta.get_fields())
+    fields = ["subject", "detail", "texts"] if has_texts else ["subject", "detail"]
     mentions = Q()
     for name in names:
         mentions |= Q(subject__icontains=name) | Q(detail__icontains=name)
-    candidates = queryset.filter(mentions).only("pk", "subject", "detail")
+        if has_texts:
+            # The JSON as stored: the name as it is, or escaped (\u00e5) where the encoder escapes it.
+            mentions |= Q(texts__icontains=name) | Q(texts__icontains=json.dumps(name)[1:-1])
+    candidates = queryset.filter(mentions).only("pk", *fields)
     patterns = [_mentions(name) for name in names]
     changed = []
     for event in candidates.iterator(chunk_size=500):
@@ -548,10 +570,13 @@ def _replace_mentions(queryset, names, replacement):
         for pattern in patterns:
             subject = pattern.sub(replacement, subject)
             detail = pattern.sub(replacement, detail)
-        if (subject, detail) != (event.subject, event.detail):
+        texts = _replace_in_texts(event.texts, patterns, replacement) if has_texts else None
+        if (subject, detail) != (event.subject, event.detail) or (has_texts and texts != event.texts):
             event.subject, event.detail = subject[:subject_length], detail[:detail_length]
+            if has_texts:
+                event.texts = texts
             changed.append(event)
-    model.objects.bulk_update(changed, ["subject", "detail"], batch_size=500)
+    model.objects.bulk_update(changed, fields, batch_size=500)
     return len(changed)
 
 
@@ -667,7 +692,13 @@ def delete_account(user, *, confirm_email):
     user.user_permissions.clear()
     # The other members see that someone left (the list of people no longer shows them).
     for collaboration in Collaboration.objects.filter(pk__in=collaboration_ids):
-        Event.record(collaboration, user, Event.Kind.MEMBER_REMOVED, replacement, _("Kontot raderat"))
+        Event.record(
+            collaboration,
+            user,
+            Event.Kind.MEMBER_REMOVED,
+            EventText.label(DELETED_NAME),
+            EventText(gettext_noop("Kontot raderat")),
+        )
     # And the organisations' members (recorded after the name is replaced: nothing keeps the old one).
     for organisation in Organisation.objects.filter(pk__in=organisation_ids):
         organisation_services.record(organisation, user, "member.left", replacement, _("Kontot raderat"))

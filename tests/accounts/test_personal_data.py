@@ -804,3 +804,70 @@ def test_the_only_coordinator_of_a_party_with_colleagues_cannot_delete_the_accou
         personal_data.delete_account(anna, confirm_email=anna.email)
     assert "den enda samordnaren för din organisation" in refused.value.message
     assert Membership.objects.filter(user=anna).exists()
+
+
+def _stored(texts):
+    """Event.texts as one string, each name as written (not escaped)."""
+    return json.dumps(texts, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", ["Bo Berg", "Åsa Öberg"])  # the second is escaped in the stored JSON
+def test_deleting_an_account_takes_the_name_out_of_the_events_texts_too(people, name):
+    """Event.texts keeps an event's text as data (shown in the reader's language): the name and the
+    address go out of it as out of subject and detail, wherever they stand in it."""
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from projects.core.models import EventText
+
+    collaboration, users = people
+    bo = users["editor"]
+    bo.full_name = name
+    bo.save(update_fields=["full_name"])
+    anna = users["coordinator"]
+    Event.record(
+        collaboration,
+        anna,
+        Event.Kind.MEETING_CHANGED,
+        "Styrgruppen",
+        EventText(
+            gettext_noop("Protokollet ändrat (version %(n)d); justeringar återkallade: %(names)s"),
+            n=2,
+            names=f"{name}, Anna Andersson",
+        ),
+    )
+    Event.record(
+        collaboration,
+        anna,
+        Event.Kind.AGREEMENT_SECTIONS,
+        EventText(gettext_noop("%(status)s"), status=EventText(gettext_noop("Diskuteras"))),
+        EventText(gettext_noop("lämnas utan text: %(reason)s"), reason=f"{name.upper()} ({bo.email}) skriver det"),
+    )
+    assert Event.objects.filter(collaboration=collaboration).exclude(texts={}).count() == 2
+    personal_data.delete_account(bo, confirm_email=bo.email)
+
+    events = list(Event.objects.filter(collaboration=collaboration).exclude(texts={}))
+    assert events and all(name.lower() not in _stored(event.texts).lower() for event in events)
+    assert all("@" not in _stored(event.texts) for event in events)
+    changed = Event.objects.get(collaboration=collaboration, kind=Event.Kind.MEETING_CHANGED)
+    assert changed.texts["detail"]["params"]["names"] == f"{DELETED}, Anna Andersson"
+    assert changed.detail == f"Protokollet ändrat (version 2); justeringar återkallade: {DELETED}, Anna Andersson"
+    section = Event.objects.get(collaboration=collaboration, kind=Event.Kind.AGREEMENT_SECTIONS)
+    assert section.texts["detail"]["params"]["reason"] == f"{DELETED} ({DELETED}) skriver det"
+    assert section.texts["subject"] == {"msgid": "%(status)s", "params": {"status": {"msgid": "Diskuteras"}}}
+    with translation.override("en"):  # still shown in the reader's language, with the name replaced
+        assert section.shown_subject() == "Under discussion"
+        assert DELETED in changed.shown_detail() and name not in changed.shown_detail()
+
+
+def test_the_entry_for_a_deleted_account_is_shown_in_the_readers_language(people):
+    from django.utils import translation
+
+    collaboration, users = people
+    bo = users["editor"]
+    personal_data.delete_account(bo, confirm_email=bo.email)
+    removed = Event.objects.filter(collaboration=collaboration, kind=Event.Kind.MEMBER_REMOVED).latest("pk")
+    assert (removed.subject, removed.detail) == (DELETED, "Kontot raderat")
+    assert removed.texts == {"subject": {"msgid": DELETED}, "detail": {"msgid": "Kontot raderat"}}
+    with translation.override("en"):
+        assert (removed.shown_subject(), removed.shown_detail()) == ("Deleted user", "Account deleted")
