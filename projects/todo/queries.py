@@ -293,8 +293,14 @@ def _attach_guide_sections(checklist_sections):
 
 
 def _party_questions(user, memberships, today):
-    """Questions of a section each party answers for itself that the person's party has not answered."""
+    """Questions of a section each party answers for itself that the person's party has not answered,
+    while the agreement is not decided: the checklists prepare it, and once every party has decided
+    on it they no longer wait for anyone."""
     writing = _writing(memberships, checklist_perms.EDIT_ANSWER)
+    if writing:
+        decided = Agreement.objects.filter(collaboration_id__in=writing, state=Agreement.State.DECIDED)
+        for collaboration_id in decided.values_list("collaboration_id", flat=True):
+            writing.pop(collaboration_id, None)
     if not writing:
         return []
     # Plain rows, not model instances: a person in many collaborations has some twenty of these in each.

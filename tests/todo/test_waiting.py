@@ -96,6 +96,14 @@ def test_questions_of_my_partys_own_sections_wait_for_my_party(people):
     assert not any(t.startswith("Svara på") for t in texts(who["reader"]))
 
 
+def test_the_checklists_stop_waiting_once_the_agreement_is_decided(people):
+    collaboration, who = people
+    assert any(t.startswith("Svara på") for t in texts(who["editor"]))
+    decided_iop(collaboration, [who["coordinator"], who["editor"]])
+    assert not any(t.startswith("Svara på") for t in texts(who["editor"]))
+    assert not any(t.startswith("Svara på") for t in texts(who["coordinator"]))
+
+
 def test_goals_to_accept_measurements_due_and_risks_due(people):
     collaboration, who = people
     today = timezone.localdate()
