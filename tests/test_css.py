@@ -31,7 +31,9 @@ def missing(used, full, served):
 
 def test_every_bootstrap_class_in_a_template_is_served():
     problems = missing(classes_in_templates(), css_classes(FULL), css_classes(USED))
-    assert not problems, "Run scripts/build_css; Bootstrap classes missing from bootstrap.used.css: " + ", ".join(problems)
+    assert not problems, "Run scripts/build_css; Bootstrap classes missing from bootstrap.used.css: " + ", ".join(
+        problems
+    )
 
 
 def test_the_check_catches_a_class_left_out():

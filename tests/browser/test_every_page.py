@@ -225,7 +225,8 @@ def coverage_problems(outcomes, not_pages=None, follow=None, urls=None, decided=
         ),
         (
             "NOT_PAGES/FOLLOW/KNOWN/DECIDED_PAGES list URLs that no longer exist",
-            (listed | {name.removesuffix("@decided") for name in KNOWN} | set(decided)) - urls,
+            (listed | {name.removesuffix("@decided") for known in KNOWN.values() for name in known} | set(decided))
+            - urls,
         ),
         ("URLs of the URLconf that the crawl did not ask for", urls - outcomes.keys()),
     ]
@@ -449,7 +450,7 @@ def test_every_page_passes_axe(world, live, browser, width):
         pages.append(f"{name}@decided")
     found = {}  # name → {rule: [width: target, …]}
     per_width, timings = {}, []
-    for width, size in [(width, VIEWPORTS[width])]:
+    for size in [VIEWPORTS[width]]:
         contexts = {}
         width_started = time.monotonic()
         for name in pages:

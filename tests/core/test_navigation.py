@@ -19,9 +19,12 @@ def collaboration_url_names():
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                if (prefix + str(pattern.pattern)).startswith("samverkan/<int:pk>/"):
-                    names.add(pattern.name)
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.name
+                and (prefix + str(pattern.pattern)).startswith("samverkan/<int:pk>/")
+            ):
+                names.add(pattern.name)
 
     for resolver in get_resolver().url_patterns:
         if isinstance(resolver, URLResolver) and resolver.namespace == "projects":
