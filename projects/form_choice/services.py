@@ -459,10 +459,20 @@ def overview_context(collaboration):
         if collaboration.form_id
         else None
     )
+    # An agreement started from a form's template without the questions: the card names that form
+    # instead of offering the questions for a choice already made in practice.
+    agreement = None
+    if not collaboration.form_id:
+        agreement = (
+            collaboration.agreements.filter(period=collaboration.period, form__isnull=False)
+            .select_related("form")
+            .first()
+        )
     return {
         "form_choice_card": {
             "form": collaboration.form,
             "latest": latest,
             "state": state(collaboration),
+            "agreement_form": agreement.form if agreement else None,
         }
     }

@@ -826,6 +826,20 @@ def test_overview_continues_a_started_questionnaire(client, people):
     assert "2 av 8 besvarade" in content
 
 
+def test_overview_names_the_form_an_agreement_was_started_from(client, people):
+    from projects.agreements import services as agreements
+
+    collaboration, users = people
+    agreements.create_agreement(
+        collaboration, user=users["coordinator"], form=CollaborationForm.objects.get(slug="iop")
+    )
+    client.force_login(users["editor"])
+    content = client.get(reverse("projects:overview", args=[collaboration.pk])).content.decode()
+    assert "Ingen samverkansform vald" not in content
+    assert "skrivs efter mallen för den här formen" in content
+    assert url("form_question", collaboration, 1) not in content
+
+
 def test_overview_shows_the_chosen_form(client, people):
     collaboration, users = people
     form_choice.choose(collaboration, CollaborationForm.objects.get(slug="projektmedel"), user=users["coordinator"])
