@@ -487,6 +487,7 @@ def record_decision(version, *, party, user, approved, body, decided_on, referen
             agreement.title,
             EventText(gettext_noop("v%(n)s"), n=version.number),
         )
+        phases.follow_decided_agreement(collaboration, user=user)  # into Genomförande
         from projects.agreements.tasks import keep_decided_pdf  # the tasks module imports this one
 
         transaction.on_commit(lambda: keep_decided_pdf.enqueue(version.pk))

@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.core.models import Collaboration, Event, Phase
+from projects.core.models import Collaboration, Phase
 
 
 class MapEntry(models.Model):
@@ -61,13 +59,3 @@ class PhaseChange(models.Model):
 
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
-
-
-@receiver(post_save, sender=Event, dispatch_uid="samverkan_phase_follows_decided_agreement")
-def _agreement_decided(sender, instance, created, raw=False, **kwargs):
-    """The agreement decided by every party (its event, recorded in the decision's transaction)
-    moves the phase to Genomförande (projects.phases.services.follow_decided_agreement)."""
-    if created and not raw and instance.kind == Event.Kind.AGREEMENT_DECIDED:
-        from projects.phases.services import follow_decided_agreement  # the services import this module
-
-        follow_decided_agreement(instance.collaboration, user=instance.actor)

@@ -232,19 +232,24 @@ def change_phase(collaboration, *, user, to_phase, from_phase, note=""):
     note = note.strip()
     if back and not note:
         raise PhaseError(_("Skriv varför ni går tillbaka till en tidigare fas."))
-    count = open_items(current, current.phase).count
+    return _move(collaboration, current, user=user, to_phase=to_phase, note=note, detail=note)
+
+
+def _move(collaboration, current, *, user, to_phase, note, detail):
+    """Record a move of ``current`` (the locked row) to ``to_phase``: on the timeline with the open
+    questions' count, on the collaboration, and as an event whose detail is ``detail``."""
     change = PhaseChange.objects.create(
         collaboration=current,
         from_phase=current.phase,
         to_phase=to_phase,
         note=note,
-        open_items=count,
+        open_items=open_items(current, current.phase).count,
         changed_by=user,
         changed_at=timezone.now(),
     )
     Collaboration.objects.filter(pk=current.pk).update(phase=to_phase, updated_at=timezone.now())
     collaboration.phase = to_phase
-    Event.record(current, user, Event.Kind.PHASE_CHANGED, _phase_step(change.from_phase, to_phase), note)
+    Event.record(current, user, Event.Kind.PHASE_CHANGED, _phase_step(change.from_phase, to_phase), detail)
     return change
 
 
@@ -271,20 +276,9 @@ def follow_decided_agreement(collaboration, *, user):
         return None
     with translation.override("sv"):
         note = _(DECIDED_NOTE)
-    change = PhaseChange.objects.create(
-        collaboration=current,
-        from_phase=current.phase,
-        to_phase=Phase.GENOMFORANDE,
-        note=note,
-        open_items=open_items(current, current.phase).count,
-        changed_by=user,
-        changed_at=timezone.now(),
+    return _move(
+        collaboration, current, user=user, to_phase=Phase.GENOMFORANDE, note=note, detail=EventText(DECIDED_NOTE)
     )
-    Collaboration.objects.filter(pk=current.pk).update(phase=Phase.GENOMFORANDE, updated_at=timezone.now())
-    collaboration.phase = Phase.GENOMFORANDE
-    step = _phase_step(change.from_phase, Phase.GENOMFORANDE)
-    Event.record(current, user, Event.Kind.PHASE_CHANGED, step, EventText(DECIDED_NOTE))
-    return change
 
 
 def phase_done(open_):
