@@ -37,14 +37,6 @@ class SectionOmitForm(forms.Form):
     )
 
 
-class FirstChoiceRadioSelect(forms.RadioSelect):
-    """Radio buttons whose field links to its first choice: the error summary's link (``#id_approved_0``)
-    then reaches the field, where Django's RadioSelect gives no id for the group."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
 class DecisionForm(forms.Form):
     """A party's decision. Every field says what to write when it is left empty or wrong."""
 
@@ -52,7 +44,7 @@ class DecisionForm(forms.Form):
         label=_("Beslut"),
         choices=[("yes", _("Godkänd")), ("no", _("Avslagen"))],
         coerce=lambda v: v == "yes",
-        widget=FirstChoiceRadioSelect,
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Välj om parten godkände eller avslog överenskommelsen."),
             "invalid_choice": _("Välj om parten godkände eller avslog överenskommelsen."),
