@@ -545,7 +545,6 @@ def stepper(current):
 def overview_context(collaboration):
     """What the collaboration overview shows of the phase and the periods."""
     return {
-        "phase_stepper": stepper(collaboration.phase),
         "phase_number": PHASES.index(collaboration.phase) + 1 if collaboration.phase in PHASES else 1,
         "phase_periods": period_links(collaboration),
     }
