@@ -71,6 +71,12 @@ from projects.principles.models import (  # noqa: F401
     PrincipleCommitment,
     PrincipleConcern,
 )
+from projects.reports.models import (  # noqa: F401
+    Report,
+    ReportComment,
+    ReportDocument,
+    ReportPlan,
+)
 from projects.stakeholders.models import (  # noqa: F401
     Risk,
     Stakeholder,

@@ -255,6 +255,31 @@ if DEBUG:
     WHITENOISE_MAX_AGE = 60
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Uploaded files (the yearly reports' documents, projects/reports/) go through the default storage:
+# the file system under MEDIA_ROOT, or S3-compatible object storage with FILE_STORAGE=s3 (the "s3"
+# extra, django-storages; see docs/deployment.md). Never served from a public URL: downloads go
+# through a view that checks the person's permission.
+if env("FILE_STORAGE", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# A file over this is stopped while it arrives (projects.reports.uploads), before the view.
+FILE_UPLOAD_MAX_BYTES = int(env("FILE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "projects.reports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

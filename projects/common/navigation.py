@@ -72,6 +72,7 @@ DESTINATIONS = (
             Page(_("Möten"), "meetings", ("meeting_", "calendar_")),
             Page(_("Risker"), "risks", ("risk_",)),
             Page(_("Beslutslogg"), "decisions", ("decision_",)),
+            Page(_("Årlig uppföljning"), "reports", ("report_",)),
             Page(_("Utvärdering"), "evaluation", ("evaluation_",)),
         ),
     ),

@@ -21,6 +21,7 @@ from projects.core.models import Collaboration, Event, Invitation, Membership, P
 from projects.core.permissions import is_coordinator_role, policy
 from projects.notifications import services as notices
 from projects.organisations import services as organisations
+from projects.reports import services as reports
 
 logger = logging.getLogger(__name__)
 record = Event.record
@@ -45,6 +46,8 @@ def create_collaboration(*, user, organisation, **fields) -> Collaboration:
     record(collaboration, user, Event.Kind.PARTY_ADDED, organisation.name)
     record(collaboration, user, Event.Kind.MEMBER_JOINED, user.get_full_name(), Role.COORDINATOR.label)
     ensure_default_sections(collaboration, user)
+    if collaboration.start_date and collaboration.end_date:
+        reports.refresh_reports(collaboration, user=user)  # one report a year of the period
     return collaboration
 
 
@@ -64,6 +67,8 @@ def update_collaboration(collaboration, *, user, changed_fields):
         kind = Event.Kind.COLLABORATION_ARCHIVED if collaboration.archived else Event.Kind.COLLABORATION_RESTORED
         record(collaboration, user, kind, collaboration.title)
         changed_fields = [f for f in changed_fields if f != "archived"]
+    if {"start_date", "end_date"} & set(changed_fields):
+        reports.refresh_reports(collaboration, user=user)  # the years of the yearly follow-up
     if changed_fields:
         labels = [str(Collaboration._meta.get_field(name).verbose_name) for name in changed_fields]
         record(collaboration, user, Event.Kind.COLLABORATION_CHANGED, collaboration.title, ", ".join(labels))

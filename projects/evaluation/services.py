@@ -22,6 +22,7 @@ from projects.common import pdf
 from projects.goals.models import Indicator, Measurement
 from projects.meetings.models import LoggedDecision
 from projects.principles.models import PrincipleConcern
+from projects.reports import queries as report_queries
 from projects.stakeholders.models import Risk
 
 # MUCF's phase "Utvärdera och omformulera": its "Frågor att diskutera" are the evaluation questions.
@@ -197,6 +198,7 @@ def evaluation_context(collaboration):
         "concerns": open_concerns(collaboration),
         "agreement_decisions": agreement_decisions(collaboration),
         "logged_decisions": logged_decisions(collaboration),
+        "year_reports": report_queries.year_summaries(collaboration),
     }
 
 

@@ -29,6 +29,7 @@ from projects.goals.models import Goal
 from projects.meetings.models import CalendarFeed, LoggedDecision, Meeting, MeetingEvent, MeetingParticipant
 from projects.notifications import services as notices
 from projects.notifications.models import Kind
+from projects.reports.models import Report
 
 
 class MinutesLocked(Exception):
@@ -405,7 +406,7 @@ class Deadline:
     """A date by which something is to be done, as the calendar shows it: a whole day, with a stable
     UID (``deadline-<kind>-<pk>@samverkan``) and the path of the page where it is done."""
 
-    kind: str  # "section", "decision", "minutes", "measure"
+    kind: str  # "section", "decision", "minutes", "measure", "report"
     pk: int
     day: date
     summary: str
@@ -420,8 +421,8 @@ class Deadline:
 def calendar_deadlines(collaboration, meetings):
     """The collaboration's deadlines in date order: each checklist section's "klart senast", the
     decision round of each version frozen for decision ("beslut senast"), each meeting's minutes
-    approval (read from ``meetings``, the meetings already loaded) and each goal's measurements.
-    Three queries, whatever their number."""
+    approval (read from ``meetings``, the meetings already loaded), each goal's measurements and each
+    year's report not yet approved (projects.reports). Four queries, whatever their number."""
     pk = collaboration.pk
     deadlines = []
     sections = ChecklistSection.objects.filter(
@@ -481,6 +482,18 @@ def calendar_deadlines(collaboration, meetings):
                 _("Mät senast: %(title)s") % {"title": goal.title},
                 _("Varje indikator för målet ska ha fått ett nytt mätvärde senast den här dagen."),
                 reverse("projects:goals", args=[pk]) + f"#measure-{goal.pk}",
+            )
+        )
+    reports = Report.objects.filter(collaboration=collaboration).exclude(status=Report.Status.APPROVED)
+    for report in reports.only("year", "due_date"):
+        deadlines.append(
+            Deadline(
+                "report",
+                report.pk,
+                report.due_date,
+                _("Årsrapport %(year)s lämnas in senast") % {"year": report.year},
+                _("Den idéburna parten lämnar in årets dokument senast den här dagen."),
+                reverse("projects:report_detail", args=[pk, report.year]),
             )
         )
     return sorted(deadlines, key=lambda d: (d.day, d.kind, d.pk))

@@ -3,7 +3,8 @@ day, to the people whose turn it is, once per person, deadline, date and stage (
 moved date is reminded of again; a second run of send_reminders the same day sends nothing new).
 
 The deadlines: a checklist section's due date, a frozen version's decision round, a meeting's minutes
-approval and a goal's round of measurements. Those already done are not reminded of."""
+approval, a goal's round of measurements and a year's report (projects.reports). Those already done
+are not reminded of."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,7 @@ from projects.goals.models import Goal
 from projects.meetings.models import Meeting, MeetingParticipant
 from projects.notifications.models import Kind
 from projects.notifications.services import notify
+from projects.reports import queries as report_queries
 
 WEEK = 7
 
@@ -57,7 +59,7 @@ def _window(today):
 def send_deadline_reminders(today):
     """Record (and send after the commit) the reminders due today. Returns how many notices."""
     count = 0
-    for collect in (_sections, _decision_rounds, _minutes, _measurements):
+    for collect in (_sections, _decision_rounds, _minutes, _measurements, _reports):
         for deadline, describe in collect(today):
             stage = _stage(deadline.due, today)
             if stage is None or not deadline.recipients:
@@ -227,4 +229,23 @@ def _measurements(today):
                 people.get(goal.collaboration_id, []),
             ),
             lambda title=title: _("Mätvärdena för målet %(goal)s ska vara registrerade") % {"goal": title},
+        )
+
+
+def _reports(today):
+    """A year's report still waiting: the people of the reporting (civil-society) parties who upload
+    and submit (projects.reports.queries.reporters)."""
+    reports = list(report_queries.reports_due_between(*_window(today)))
+    people = report_queries.reporters({r.collaboration_id for r in reports})
+    for report in reports:
+        year = report.year
+        yield (
+            Deadline(
+                f"report:{report.pk}",
+                report.collaboration,
+                report.due_date,
+                reverse("projects:report_detail", args=[report.collaboration_id, year]),
+                [m.user for m in people.get(report.collaboration_id, [])],
+            ),
+            lambda year=year: _("Årsrapport %(year)s ska vara inlämnad") % {"year": year},
         )

@@ -35,6 +35,7 @@ from projects.organisations.queries import waiting_for as organisations_waiting
 from projects.phases import permissions as phase_perms
 from projects.principles import permissions as principle_perms
 from projects.principles.models import PrincipleConcern
+from projects.reports import queries as report_queries
 from projects.stakeholders import permissions as risk_perms
 from projects.stakeholders.models import Risk
 
@@ -109,6 +110,8 @@ def waiting_for(user, collaboration=None, today=None):
             _goals_to_accept,
             _measurements_due,
             _risks_due,
+            _reports_to_submit,
+            _reports_to_review,
             _concerns,
             _invitations,
             _periods_ending,
@@ -491,6 +494,64 @@ def _risks_due(user, memberships, today):
                 _url("risks", membership.collaboration, anchor=f"risk-{risk.pk}"),
                 membership.collaboration,
                 risk.review_date,
+                for_party=True,
+            )
+        )
+    return items
+
+
+def _reports_to_submit(user, memberships, today):
+    """A year's report waiting for the reporting (civil-society) party: due within
+    report_queries.TODO_DAYS, overdue, or sent back."""
+    mine = {
+        m.collaboration_id: m
+        for ms in report_queries.reporters(memberships, user).values()
+        for m in ms
+        if m.user_id == user.pk
+    }
+    if not mine:
+        return []
+    items = []
+    for report in report_queries.waiting_reports(mine, today).order_by("due_date"):
+        membership = mine[report.collaboration_id]
+        text = (
+            _("Årsrapport %(year)s är skickad tillbaka: se kommentaren och lämna in igen")
+            if report.sent_back_at
+            else _("Lämna in årsrapport %(year)s")
+        ) % {"year": report.year}
+        items.append(
+            Item(
+                text,
+                _url("report_detail", membership.collaboration, report.year),
+                membership.collaboration,
+                report.due_date,
+                for_party=True,
+            )
+        )
+    return items
+
+
+def _reports_to_review(user, memberships, today):
+    """A submitted report for the public party to review, or a reviewed one to approve."""
+    mine = {
+        m.collaboration_id: m
+        for ms in report_queries.reviewers(memberships, user).values()
+        for m in ms
+        if m.user_id == user.pk
+    }
+    if not mine:
+        return []
+    items = []
+    for report in report_queries.reports_to_review(mine):
+        membership = mine[report.collaboration_id]
+        text = (
+            _("Granska årsrapport %(year)s") if report.status == "submitted" else _("Godkänn årsrapport %(year)s")
+        ) % {"year": report.year}
+        items.append(
+            Item(
+                text,
+                _url("report_detail", membership.collaboration, report.year),
+                membership.collaboration,
                 for_party=True,
             )
         )

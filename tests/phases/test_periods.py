@@ -394,6 +394,12 @@ def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
     LoggedDecisionFactory(
         collaboration=old, meeting=meeting, text="Vi startar", decided_on=datetime.date(2026, 3, 1), decided_by="Alla"
     )
+    from projects.reports import services as reports
+
+    old.start_date, old.end_date = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    old.save()
+    reports.refresh_reports(old, user=users["coordinator"])  # the year's report and the list of documents
+    reports.add_comment(old.reports.get(), membership=users["coordinator"].memberships.get(), text="Bra år")
     new = phases.start_new_period(old, user=users["coordinator"])
     carried = {node.key for node in DOCUMENT.children if node.carry}
     assert carried == {"parties", "people", "checklists", "answers", "agreements", "map", "principle_commitments"}

@@ -143,6 +143,7 @@ class Command(BaseCommand):
             self._planning(collaboration, users)
         if not collaboration.goals.exists():
             self._follow_up(collaboration, users)
+        _demo_reports(collaboration, users[PEOPLE[1][0]])
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -280,3 +281,29 @@ class Command(BaseCommand):
             decided_by="Styrgruppen",
             recorded_by=anna,
         )
+
+
+def _demo_reports(collaboration, bo):
+    """The yearly follow-up: the years of the period, and the first year's Verksamhetsberättelse
+    uploaded by the association (a small PDF made here, stored through the default storage)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.common import pdf
+    from projects.reports import files
+    from projects.reports import services as reports
+    from projects.reports.models import ReportDocument
+
+    reports.refresh_reports(collaboration)
+    first = collaboration.reports.order_by("year").first()
+    if first is None or ReportDocument.objects.filter(report__collaboration=collaboration).exists():
+        return
+    html = (
+        '<html lang="sv"><head><title>Verksamhetsberättelse</title></head><body>'
+        f"<h1>Verksamhetsberättelse {first.year}</h1><p>Föreningen Gemenskap: mötesplatsen för unga i Centrum "
+        "har haft öppet tre kvällar i veckan.</p></body></html>"
+    )
+    upload = SimpleUploadedFile(f"Verksamhetsberättelse {first.year}.pdf", pdf.html_to_pdf(html), "application/pdf")
+    membership = collaboration.memberships.get(user=bo)
+    reports.upload_document(
+        first, membership=membership, kind="Verksamhetsberättelse", upload=upload, checked=files.check(upload)
+    )
