@@ -452,3 +452,22 @@ def test_the_evaluation_summarises_the_years(client, period):
     from projects.evaluation import services as evaluation
 
     assert "Årsrapporter" in evaluation.appendix_html(collaboration)
+
+
+def test_file_storage_s3_switches_the_default_storage():
+    """FILE_STORAGE=s3 puts the documents in S3-compatible storage (django-storages, the "s3" extra)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, samverkan.settings as s; d = s.STORAGES['default']; "
+        "print(json.dumps([d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url']]))"
+    )
+    env = os.environ | {
+        "FILE_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "samverkan-dokument",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.se",
+    }
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == '["storages.backends.s3.S3Storage", "samverkan-dokument", "https://s3.example.se"]'
