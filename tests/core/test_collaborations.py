@@ -43,6 +43,7 @@ def test_creator_becomes_coordinator_of_the_coordinating_party(client):
         Event.Kind.COLLABORATION_CREATED,
         Event.Kind.PARTY_ADDED,
         Event.Kind.MEMBER_JOINED,
+        "report.plan",  # the period's years of the yearly follow-up (projects.reports)
     }
 
 

@@ -9,6 +9,7 @@ from tests.factories import make_user
 
 FEATURES = {
     "core",
+    "reports",
     "checklists",
     "agreements",
     "form_choice",
