@@ -12,7 +12,7 @@ Why no library: ``filetype`` and ``puremagic`` look at the first bytes for signa
 ``PK\\x03\\x04``, and for Office a name like ``word/`` in the first local header), which a renamed ZIP
 passes; they neither read the central directory nor refuse a bomb, so this check would be needed
 anyway, and for PDF the signature is one ``startswith``. ``python-magic`` needs libmagic on every
-machine. (See the report in docs/deployment.md, "Uploaded documents".)
+machine (docs/deployment.md, "Uploaded documents").
 """
 
 import hashlib
@@ -39,7 +39,6 @@ ODF_MIMETYPES = {
 }
 
 TOO_LARGE = _("Filen är större än 20 MB. Spara den mindre (till exempel som PDF) och ladda upp den igen.")
-ACCEPTED = _("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT, ODS)")
 
 
 class Refused(Exception):
