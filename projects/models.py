@@ -71,6 +71,7 @@ from projects.principles.models import (  # noqa: F401
     PrincipleCommitment,
     PrincipleConcern,
 )
+from projects.screening.models import ScreeningAnswer, ScreeningRegistration  # noqa: F401
 from projects.stakeholders.models import (  # noqa: F401
     Risk,
     Stakeholder,
