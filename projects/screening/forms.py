@@ -34,7 +34,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         if question == Question.AID:
             self.fields["ground"] = forms.ChoiceField(
-                label=_("Grund för stödet"),
+                label=_("Grund för stödet, om ni svarar Ja"),
                 choices=AidGround.choices,
                 widget=forms.RadioSelect,
                 required=False,

@@ -13,7 +13,7 @@ that the same rules give the live page, the agreement page's summary and the fro
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -457,7 +457,13 @@ def _write(model, found, values, *, user, base_version, create):
         found.updated_by, found.updated_at = user, timezone.now()
         found.save()
         return found, True
-    return model.objects.create(updated_by=user, updated_at=timezone.now(), **create, **values), True
+    try:
+        with transaction.atomic():  # two first saves at once: the second meets the unique constraint
+            return model.objects.create(updated_by=user, updated_at=timezone.now(), **create, **values), True
+    except IntegrityError:
+        raise ValidationError(
+            gettext("Någon annan sparade samtidigt. Det du skrev finns kvar i fälten. Spara igen."), code="conflict"
+        ) from None
 
 
 @transaction.atomic

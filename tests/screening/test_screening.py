@@ -423,3 +423,27 @@ def test_the_form_choice_page_links_the_screening(people, client):
     collaboration, users = people
     client.force_login(users["reader"])
     assert url("screening", collaboration) in client.get(url("form_choice", collaboration)).content.decode()
+
+
+def test_two_first_saves_at_once_give_a_conflict_not_an_error(people, monkeypatch):
+    """The second of two first saves finds no row under the lock but meets the unique constraint."""
+    collaboration, users = people
+    screening.save_answer(collaboration, "market", user=users["coordinator"], answer="nej", reason="A")
+    real = ScreeningAnswer.objects.select_for_update
+
+    class Nothing:
+        def select_related(self, *args):
+            return self
+
+        def filter(self, **kwargs):
+            return self
+
+        def first(self):
+            return None
+
+    monkeypatch.setattr(ScreeningAnswer.objects, "select_for_update", lambda: Nothing())
+    with pytest.raises(ValidationError) as raised:
+        screening.save_answer(collaboration, "market", user=users["coordinator"], answer="ja", reason="B")
+    assert raised.value.code == "conflict"
+    monkeypatch.setattr(ScreeningAnswer.objects, "select_for_update", real)
+    assert ScreeningAnswer.objects.get().answer == "nej"
