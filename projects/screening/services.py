@@ -477,7 +477,7 @@ def save_answer(collaboration, question, *, user, answer, reason="", ground="", 
     if ground != AidGround.OTHER:
         ground_other = ""
     values = {"answer": answer, "reason": reason.strip(), "ground": ground, "ground_other": ground_other.strip()}
-    rows = ScreeningAnswer.objects.select_for_update().select_related("updated_by")
+    rows = ScreeningAnswer.objects.select_for_update(of=("self",)).select_related("updated_by")
     found = rows.filter(collaboration=collaboration, question=question).first()
     obj, changed = _write(
         ScreeningAnswer,
@@ -507,7 +507,12 @@ def save_registration(collaboration, party, *, user, status, checked_on=None, no
     if status == RegistrationStatus.NOT_CHECKED:
         checked_on = None
     values = {"status": status, "checked_on": checked_on, "note": note.strip()}
-    found = ScreeningRegistration.objects.select_for_update().select_related("updated_by").filter(party=party).first()
+    found = (
+        ScreeningRegistration.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(party=party)
+        .first()
+    )
     obj, changed = _write(
         ScreeningRegistration,
         found,

@@ -77,6 +77,7 @@ def _context(request, collaboration, bound=None):
     for party in parties:
         party.can_record = policy.user_has_permission(request.user, perms.RECORD_REGISTRATION, collaboration, party)
         party.form = bound.get(("p", party.pk)) or (_registration_form(party) if party.can_record else None)
+    versions = screening.versions(collaboration)
     return {
         "collaboration": collaboration,
         "questions": questions,
@@ -86,7 +87,9 @@ def _context(request, collaboration, bound=None):
         "can_answer": can_answer,
         "ground_help": screening.GROUND_HELP,
         "registration_help": screening.REGISTRATION_HELP,
-        "versions": screening.versions(collaboration),
+        "versions": versions,
+        # The newest version while it is locked for decision or decided: it carries the answers as they were.
+        "locked": versions[0] if versions and versions[0].agreement.state != "draft" else None,
         "history": screening.history(collaboration),
     }
 

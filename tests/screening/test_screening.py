@@ -212,6 +212,7 @@ def test_a_locked_version_keeps_its_screening_when_the_live_one_changes(people, 
     assert "Ingen säljer det." in page and "Nu säljer ett företag det." not in page
     live = client.get(url("screening", collaboration)).content.decode()
     assert "Nu säljer ett företag det." in live
+    assert "Version 1 av överenskommelsen är för beslut och bär svaren" in live
     assert reverse("projects:screening_version", args=[collaboration.pk, version.pk]) in live
 
 
@@ -441,7 +442,7 @@ def test_two_first_saves_at_once_give_a_conflict_not_an_error(people, monkeypatc
         def first(self):
             return None
 
-    monkeypatch.setattr(ScreeningAnswer.objects, "select_for_update", lambda: Nothing())
+    monkeypatch.setattr(ScreeningAnswer.objects, "select_for_update", lambda **kwargs: Nothing())
     with pytest.raises(ValidationError) as raised:
         screening.save_answer(collaboration, "market", user=users["coordinator"], answer="ja", reason="B")
     assert raised.value.code == "conflict"
