@@ -12,7 +12,7 @@ from projects.agreements.models import AgreementSection
 from projects.core.models import Collaboration, Event, Role, Sector
 from projects.screening import services as screening
 from projects.screening.models import ScreeningAnswer, ScreeningRegistration
-from tests.factories import add_member, add_party, make_user
+from tests.factories import add_member, add_party, join_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -448,3 +448,30 @@ def test_two_first_saves_at_once_give_a_conflict_not_an_error(people, monkeypatc
     assert raised.value.code == "conflict"
     monkeypatch.setattr(ScreeningAnswer.objects, "select_for_update", real)
     assert ScreeningAnswer.objects.get().answer == "nej"
+
+
+def test_the_collaboration_file_carries_the_screening(people):
+    import json
+
+    from projects.transfer import services as transfer
+
+    collaboration, users = people
+    anna = users["coordinator"]
+    forening = users["editor"].memberships.get().party
+    screening.save_answer(collaboration, "aid", user=anna, answer="ja", reason="R", ground="other", ground_other="GBER")
+    screening.save_registration(
+        collaboration, forening, user=users["editor"], status="registrerad", checked_on=timezone.localdate(), note="N"
+    )
+    kommun = anna.memberships.get().party.organisation
+    kommun.org_number = "212000-1355"
+    kommun.save()
+    join_organisation(anna, kommun)
+    document = transfer.export_collaboration(collaboration)
+    assert [(a["question"], a["ground_other"]) for a in document["screening_answers"]] == [("aid", "GBER")]
+    assert document["screening_registrations"][0]["status"] == "registrerad"
+    result = transfer.import_collaboration(json.dumps(document).encode(), user=anna)
+    again = transfer.export_collaboration(result.collaboration)
+    assert again["screening_answers"] == document["screening_answers"]
+    assert [r["status"] for r in again["screening_registrations"]] == ["registrerad"]
+    imported = ScreeningRegistration.objects.get(collaboration=result.collaboration)
+    assert imported.party.collaboration_id == result.collaboration.pk
