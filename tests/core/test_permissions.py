@@ -20,6 +20,7 @@ FEATURES = {
     "evaluation",
     "security",
     "transfer",
+    "screening",
 }
 
 
