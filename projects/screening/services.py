@@ -227,28 +227,26 @@ def answers_of(collaboration):
 
 
 def civil_parties(collaboration):
-    """The civil-society parties (not public) with their registration (``party.registration``, or None)."""
-    parties = [
-        party
-        for party in collaboration.parties.select_related("organisation").order_by("pk")
-        if not party.organisation.is_public
-    ]
-    found = {
-        r.party_id: r
-        for r in ScreeningRegistration.objects.filter(collaboration=collaboration).select_related("updated_by")
-    }
-    for party in parties:
-        party.registration = found.get(party.pk)
-    return parties
+    """The civil-society parties (not public) with their registration (``party.registration``, or
+    None), in one query."""
+    parties = collaboration.parties.select_related(
+        "organisation", "screening_registration", "screening_registration__updated_by"
+    ).order_by("pk")
+    found = [party for party in parties if not party.organisation.is_public]
+    for party in found:
+        try:
+            party.registration = party.screening_registration
+        except ScreeningRegistration.DoesNotExist:
+            party.registration = None
+    return found
 
 
-def chosen_form(collaboration):
-    """The form the screening is read against: the current agreement's form, else the collaboration's
-    chosen form; as {"slug", "name"}, or None."""
-    agreement = (
-        collaboration.agreements.filter(period=collaboration.period, form__isnull=False).select_related("form").first()
-    )
-    form = agreement.form if agreement else collaboration.form
+def chosen_form(collaboration, agreement=None):
+    """The form the screening is read against: the current agreement's form (``agreement`` when the
+    caller has it), else the collaboration's chosen form; as {"slug", "name"}, or None."""
+    if agreement is None:
+        agreement = collaboration.agreements.filter(period=collaboration.period).select_related("form").first()
+    form = agreement.form if agreement and agreement.form_id else collaboration.form
     return {"slug": form.slug, "name": form.name} if form else None
 
 
@@ -266,20 +264,20 @@ def _registration_data(parties):
     ]
 
 
-def current_warnings(collaboration, answers=None, parties=None):
+def current_warnings(collaboration, answers=None, parties=None, agreement=None):
     answers = answers_of(collaboration) if answers is None else answers
     parties = civil_parties(collaboration) if parties is None else parties
-    return warnings(chosen_form(collaboration), _answer_data(answers), _registration_data(parties))
+    return warnings(chosen_form(collaboration, agreement), _answer_data(answers), _registration_data(parties))
 
 
-def summary(collaboration):
+def summary(collaboration, agreement=None):
     """What the agreement page shows while the agreement is a draft: how many questions are answered
-    and the warnings."""
+    and the warnings (two queries)."""
     answers = answers_of(collaboration)
     return {
         "answered": sum(1 for a in answers.values() if a.answer != Answer.UNKNOWN),
         "total": len(QUESTIONS),
-        "warnings": current_warnings(collaboration, answers),
+        "warnings": current_warnings(collaboration, answers, agreement=agreement),
     }
 
 

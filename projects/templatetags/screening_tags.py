@@ -9,5 +9,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def screening_summary(collaboration):
-    return screening.summary(collaboration)
+def screening_summary(collaboration, agreement=None):
+    return screening.summary(collaboration, agreement)
