@@ -77,6 +77,7 @@ from projects.reports.models import (  # noqa: F401
     ReportDocument,
     ReportPlan,
 )
+from projects.screening.models import ScreeningAnswer, ScreeningRegistration  # noqa: F401
 from projects.stakeholders.models import (  # noqa: F401
     Risk,
     Stakeholder,

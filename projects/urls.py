@@ -9,6 +9,7 @@ urlpatterns = [
     path("samverkan/<int:pk>/checklistor/", include("projects.checklists.urls")),
     path("samverkan/<int:pk>/overenskommelse/", include("projects.agreements.urls")),
     path("samverkan/<int:pk>/samverkansform/", include("projects.form_choice.urls")),
+    path("samverkan/<int:pk>/rattslig-genomgang/", include("projects.screening.urls")),
     path("samverkan/<int:pk>/principer/", include("projects.principles.urls")),
     path("samverkan/<int:pk>/faser/", include("projects.phases.urls")),
     path("samverkan/<int:pk>/", include("projects.stakeholders.urls")),

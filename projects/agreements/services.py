@@ -50,6 +50,7 @@ from projects.notifications import services as notices
 from projects.notifications.models import Kind
 from projects.phases import services as phases
 from projects.principles import services as principle_rules
+from projects.screening import services as screening
 
 
 class AgreementError(Exception):
@@ -208,6 +209,7 @@ def snapshot(agreement):
         "principles": principle_rules.snapshot(collaboration, agreement=agreement),
         "map": phases.map_snapshot(collaboration),
         "indicators": goals.snapshot_indicators(collaboration),
+        "screening": screening.screening_snapshot(collaboration),
         "sections": [
             {
                 "key": s.key,

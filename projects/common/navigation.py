@@ -55,6 +55,7 @@ DESTINATIONS = (
             ),
             Page(_("Principer"), "principles", ("principle_", "concern_")),
             Page(_("Samverkansform"), "form_choice", ("form_",)),
+            Page(_("Rättslig genomgång"), "screening", ("screening_",)),
             Page(_("Faser"), "phases", ("phase_", "map_save", "period_start")),
             Page(_("Intressenter"), "stakeholders", ("stakeholder_",)),
         ),

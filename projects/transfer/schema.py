@@ -35,17 +35,19 @@ from projects.notifications import schema as notifications
 from projects.phases import schema as phases
 from projects.principles import schema as principles
 from projects.reports import schema as reports
+from projects.screening import schema as screening
 from projects.stakeholders import schema as stakeholders
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
     reports,
+    screening,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
     "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
     "map", "principle_commitments", "principle_concerns", "phase_changes", "stakeholders", "risks", "goals",
-    "meetings", "logged_decisions", "report_plan", "reports",
+    "meetings", "logged_decisions", "report_plan", "reports", "screening_answers", "screening_registrations",
 ]
 
 _nodes = {node.key: node for feature in FEATURES for node in feature.NODES}

@@ -21,6 +21,7 @@ FEATURES = {
     "evaluation",
     "security",
     "transfer",
+    "screening",
 }
 
 

@@ -25,6 +25,7 @@ from projects.form_choice.models import FormChoice
 from projects.phases import services as phases
 from projects.phases.models import MapEntry, PhaseChange
 from projects.principles.models import PrincipleCommitment, PrincipleConcern
+from projects.screening import services as screening
 from tests.factories import (
     AgreementCommentFactory,
     CommentFactory,
@@ -379,7 +380,8 @@ def test_evaluation_sections_are_the_uppfoljning_and_omformulering_ones():
 
 def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
     """Only the nodes with a Carry in projects.transfer.schema go with the new period: risks, goals,
-    stakeholders, meetings, concerns, phase changes, form choices and comments stay in the old one."""
+    stakeholders, meetings, concerns, phase changes, form choices, the legal screening and comments stay in
+    the old one."""
     from projects.transfer.schema import DOCUMENT
 
     old, users, _ = lived
@@ -400,6 +402,9 @@ def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
     old.save()
     reports.refresh_reports(old, user=users["coordinator"])  # the year's report and the list of documents
     reports.add_comment(old.reports.get(), membership=users["coordinator"].memberships.get(), text="Bra år")
+    screening.save_answer(old, "market", user=users["coordinator"], answer="nej", reason="Ingen säljer det.")
+    civil = next(p for p in old.parties.select_related("organisation") if not p.organisation.is_public)
+    screening.save_registration(old, civil, user=users["coordinator"], status="inte_kontrollerad")
     new = phases.start_new_period(old, user=users["coordinator"])
     carried = {node.key for node in DOCUMENT.children if node.carry}
     assert carried == {"parties", "people", "checklists", "answers", "agreements", "map", "principle_commitments"}

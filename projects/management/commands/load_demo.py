@@ -144,6 +144,8 @@ class Command(BaseCommand):
         if not collaboration.goals.exists():
             self._follow_up(collaboration, users)
         _demo_reports(collaboration, users[PEOPLE[1][0]])
+        if not collaboration.screening_answers.exists():
+            _demo_screening(collaboration, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -306,4 +308,41 @@ def _demo_reports(collaboration, bo):
     membership = collaboration.memberships.get(user=bo)
     reports.upload_document(
         first, membership=membership, kind="Verksamhetsberättelse", upload=upload, checked=files.check(upload)
+    )
+
+
+def _demo_screening(collaboration, users):
+    """The legal screening: four questions answered with reasons, one not known yet, and the
+    association's registration checked by hand."""
+    from projects.screening import services as screening
+
+    anna = users[PEOPLE[0][0]]
+    answers = {
+        "competence": (
+            "ja",
+            "Trygga mötesplatser för unga i Centrum är ett allmänt intresse för kommunens invånare "
+            "och hänger ihop med kommunens område.",
+        ),
+        "market": (
+            "nej",
+            "Vi har frågat tre fritidsföretag i kommunen. Ingen säljer öppen kvällsverksamhet för unga, "
+            "och verksamheten bygger på föreningens ideella ledare.",
+        ),
+        "procurement": (
+            "nej",
+            "Kommunen beställer ingen tjänst. Föreningen driver sin egen verksamhet och båda parter bidrar.",
+        ),
+        "reserved": ("nej", "Det är ingen upphandling, så reserverad upphandling är inte aktuell."),
+        "aid": ("vet_inte", "Vi har frågat kommunens jurist om föreningens verksamhet är ekonomisk. Svar väntas."),
+    }
+    for question, (answer, reason) in answers.items():
+        screening.save_answer(collaboration, question, user=anna, answer=answer, reason=reason)
+    forening = Party.objects.get(collaboration=collaboration, organisation__name="Föreningen Gemenskap")
+    screening.save_registration(
+        collaboration,
+        forening,
+        user=users[PEOPLE[1][0]],
+        status="inte_registrerad",
+        checked_on=timezone.localdate() - timedelta(days=10),
+        note="Sökte på organisationsnumret i Kammarkollegiets register. Föreningen har inte ansökt.",
     )
