@@ -35,15 +35,31 @@ from projects.notifications import schema as notifications
 from projects.phases import schema as phases
 from projects.principles import schema as principles
 from projects.stakeholders import schema as stakeholders
+from projects.state_aid import schema as state_aid
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
+    state_aid,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
-    "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
-    "map", "principle_commitments", "principle_concerns", "phase_changes", "stakeholders", "risks", "goals",
-    "meetings", "logged_decisions",
+    "parties",
+    "people",
+    "checklists",
+    "answers",
+    "comments",
+    "agreements",
+    "form_questionnaire",
+    "form_choices",
+    "map",
+    "principle_commitments",
+    "principle_concerns",
+    "phase_changes",
+    "stakeholders",
+    "risks",
+    "goals",
+    "meetings",
+    "logged_decisions",
 ]
 
 _nodes = {node.key: node for feature in FEATURES for node in feature.NODES}
