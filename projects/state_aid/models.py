@@ -67,7 +67,13 @@ class AidGrant(models.Model):
     class Meta:
         ordering = ["-granted_on", "-pk"]
         indexes = [
-            models.Index(fields=["recipient_org_number", "granted_on"], name="aid_recipient_date"),
+            # The running total reads only these: on PostgreSQL an index-only scan (the sum costs the
+            # same for 10 grants as for 1,000 of them, bench/state_aid.py).
+            models.Index(
+                fields=["recipient_org_number", "granted_on"],
+                include=["ground", "amount_eur"],
+                name="aid_recipient_date",
+            ),
             models.Index(fields=["granted_by", "-granted_on"], name="aid_granter_date"),
         ]
         constraints = [
