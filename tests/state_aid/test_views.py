@@ -310,3 +310,12 @@ def test_the_export_for_the_central_register(client, two_tenants):
         "212000-1355",
     ]
     assert "HEMLIG" not in response.content.decode()
+
+
+def test_the_saved_message_warns_from_80_percent(client, world):
+    collaboration, users, kommun, party = world
+    grant(kommun, users["coordinator"], eur=230_000, on=date.today())
+    client.force_login(users["coordinator"])
+    data = VALID | {"party": party.pk, "granted_on": date.today().isoformat(), "amount_sek": "112 345"}  # 10,000 euro
+    body = text(client.post(record(collaboration), data, follow=True))
+    assert "Föreningen Gemenskap har nu fått 80 % av taket på 300 000 euro under de senaste tre åren." in body
