@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -76,7 +76,7 @@ def _check(number, ground, amount_eur, granted_on, reason):
                 )
                 % {
                     "total": format_amount(line.total, 2),
-                    "until": until.isoformat(),
+                    "until": formats.date_format(until, "j F Y"),
                     "ceiling": format_amount(line.ceiling),
                 },
                 after,
