@@ -319,3 +319,31 @@ def test_the_saved_message_warns_from_80_percent(client, world):
     data = VALID | {"party": party.pk, "granted_on": date.today().isoformat(), "amount_sek": "112 345"}  # 10,000 euro
     body = text(client.post(record(collaboration), data, follow=True))
     assert "Föreningen Gemenskap har nu fått 80 % av taket på 300 000 euro under de senaste tre åren." in body
+
+
+def test_query_counts_do_not_grow_with_the_municipalitys_collaborations(client, world):
+    """The same number of queries with 1 collaboration as with 6 (bench/state_aid.py: 1 against 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    collaboration, users, kommun, party = world
+    anna = users["coordinator"]
+    grant(kommun, anna, eur=100, collaboration=collaboration)
+    client.force_login(anna)
+    urls = [page(collaboration), org_page(kommun), org_page(kommun) + f"?orgnr={GEMENSKAP_NR}"]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    before = counts()
+    for n in range(5):
+        other = make_collaboration(coordinator=anna, organisation=kommun, title=f"Samverkan {n}")
+        other.parties.create(organisation=make_organisation(f"Förening {n}", Sector.IDEELL_FORENING))
+        for k in range(3):
+            grant(kommun, anna, eur=50, collaboration=other, number=GEMENSKAP_NR, on=date(2026, 1, k + 1))
+    assert counts() == before
