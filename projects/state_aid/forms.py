@@ -102,6 +102,13 @@ class GrantForm(forms.Form):
         self.add_error("over_ceiling_reason", _("Skriv skälet, eller ändra beloppet."))
 
 
+def _normalised(text):
+    try:
+        return normalise_org_number(text)
+    except ValidationError:
+        return None
+
+
 class CollaborationGrantForm(GrantForm):
     """A grant in a collaboration: to one of its civil-society parties. The organisationsnummer is the
     party's organisation's; for an organisation registered without one it is typed here."""
@@ -132,6 +139,11 @@ class CollaborationGrantForm(GrantForm):
         known = party.organisation.org_number
         typed = data.get("org_number", "").strip()
         if known:
+            if typed and _normalised(typed) != known:
+                self.add_error(
+                    "org_number",
+                    _("Parten har organisationsnumret %(number)s i appen. Lämna fältet tomt.") % {"number": known},
+                )
             data["org_number"] = known
         elif not typed:
             self.add_error("org_number", _("Parten saknar organisationsnummer i appen. Skriv det här."))

@@ -160,6 +160,16 @@ def test_a_party_without_an_organisationsnummer_gets_it_typed(client, world):
     assert AidGrant.objects.get().recipient_org_number == "802000-1239"
 
 
+def test_a_typed_number_that_is_not_the_partys_is_refused(client, world):
+    collaboration, users, _kommun, party = world
+    client.force_login(users["coordinator"])
+    response = client.post(record(collaboration), VALID | {"party": party.pk, "org_number": "802000-1239"})
+    assert "Parten har organisationsnumret 802000-0009 i appen. Lämna fältet tomt." in text(response)
+    assert (
+        client.post(record(collaboration), VALID | {"party": party.pk, "org_number": "8020000009"}).status_code == 302
+    )
+
+
 # Privacy across tenants ---------------------------------------------------------------------------
 
 
