@@ -82,3 +82,7 @@ from projects.stakeholders.models import (  # noqa: F401
     Risk,
     Stakeholder,
 )
+from projects.state_aid.models import (  # noqa: F401
+    AidGrant,
+    AidRecipient,
+)

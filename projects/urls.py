@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("projects.transfer.urls")),
     path("", include("projects.organisations.urls")),
     path("", include("projects.notifications.urls")),
+    path("", include("projects.state_aid.urls")),
 ]

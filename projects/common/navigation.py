@@ -63,7 +63,10 @@ DESTINATIONS = (
     Destination(
         "agreement",
         _("Överenskommelse"),
-        (Page(_("Överenskommelse"), "agreement", ("agreement_",)),),
+        (
+            Page(_("Överenskommelse"), "agreement", ("agreement_",)),
+            Page(_("Stöd av mindre betydelse"), "state_aid", ("state_aid_",)),
+        ),
     ),
     Destination(
         "followup",

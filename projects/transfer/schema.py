@@ -37,11 +37,11 @@ from projects.principles import schema as principles
 from projects.reports import schema as reports
 from projects.screening import schema as screening
 from projects.stakeholders import schema as stakeholders
+from projects.state_aid import schema as state_aid
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
-    reports,
-    screening,
+    reports, screening, state_aid,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip

@@ -146,6 +146,7 @@ class Command(BaseCommand):
         _demo_reports(collaboration, users[PEOPLE[1][0]])
         if not collaboration.screening_answers.exists():
             _demo_screening(collaboration, users)
+        _demo_state_aid(collaboration, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -346,3 +347,33 @@ def _demo_screening(collaboration, users):
         checked_on=timezone.localdate() - timedelta(days=10),
         note="Sökte på organisationsnumret i Kammarkollegiets register. Föreningen har inte ansökt.",
     )
+def _demo_state_aid(collaboration, users):
+    """De minimis aid from Exempelkommun: to Föreningen Gemenskap, one grant in the collaboration and one
+    outside the app, together 82 % of the general ceiling (the warning shows); an SGEI grant to a club
+    that is not in the app."""
+    from projects.state_aid import services as state_aid
+    from projects.state_aid.models import AidGrant, Ground
+
+    if AidGrant.objects.exists():
+        return
+    anna = users["anna@exempelkommun.se"]
+    kommun = Organisation.objects.get(org_number="212000-1355")
+    today = timezone.localdate()
+    grants = [
+        ("802000-0009", "", Ground.GENERAL, "1300000", "11.2000", 200, "Verksamhetsbidrag till mötesplatsen", True),
+        ("802000-0009", "", Ground.GENERAL, "1500000", "11.4500", 500, "Bidrag till sommarlovsaktiviteter", False),
+        ("802000-1239", "Idrottsklubben Framåt", Ground.SGEI, "400000", "11.3000", 90, "Öppen hall för unga", False),
+    ]
+    for number, name, ground, sek, rate, days_ago, description, in_collaboration in grants:
+        state_aid.record_grant(
+            granted_by=kommun,
+            org_number=number,
+            recipient_name=name,
+            ground=ground,
+            amount_sek=Decimal(sek),
+            sek_per_eur=Decimal(rate),
+            granted_on=today - timedelta(days=days_ago),
+            description=description,
+            user=anna,
+            collaboration=collaboration if in_collaboration else None,
+        )

@@ -1,0 +1,157 @@
+"""The running totals of de minimis aid: per receiving organisationsnummer, over the three years
+ending on a date, summed in the database (one statement for any number of recipients; the index
+on (recipient_org_number, granted_on) keeps it as fast for 1,000 grants as for 10).
+
+The period is rolling: "any period of three years" (Regulation (EU) 2023/2831, since 2024; before it,
+three fiscal years). The three years ending on ``until`` run from the day after the same date three
+years earlier up to and including ``until``.
+
+Cumulation of the two regulations: general de minimis aid stays under its own ceiling (EUR 300,000),
+and general and SGEI de minimis aid together stay under the SGEI ceiling (EUR 750,000).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from projects.state_aid.models import CEILINGS, AidGrant, Ground
+
+WARNING_SHARE = Decimal("0.8")
+
+
+def window_start(until: date) -> date:
+    """The first day of the three years that end on ``until`` (29 February counts from 1 March)."""
+    try:
+        same_day = until.replace(year=until.year - 3)
+    except ValueError:  # 29 February, three years before a leap year's
+        same_day = until.replace(year=until.year - 3, day=28)
+    return same_day + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str  # "general" or "combined"
+    total: Decimal
+    ceiling: Decimal
+
+    @property
+    def share(self):
+        return self.total / self.ceiling
+
+    @property
+    def percent(self):
+        return int((self.share * 100).to_integral_value(rounding="ROUND_FLOOR"))
+
+    @property
+    def left(self):
+        return self.ceiling - self.total
+
+    @property
+    def level(self):
+        """ "over", "warning" (80 % or more) or "ok"."""
+        if self.total > self.ceiling:
+            return "over"
+        return "warning" if self.share >= WARNING_SHARE else "ok"
+
+
+@dataclass(frozen=True)
+class Totals:
+    org_number: str
+    until: date
+    general: Decimal
+    sgei: Decimal
+
+    @property
+    def start(self):
+        return window_start(self.until)
+
+    @property
+    def combined(self):
+        return self.general + self.sgei
+
+    @property
+    def lines(self):
+        """General de minimis against its ceiling; both together against the SGEI ceiling."""
+        return [
+            Line("general", self.general, CEILINGS[Ground.GENERAL]),
+            Line("combined", self.combined, CEILINGS[Ground.SGEI]),
+        ]
+
+    @property
+    def level(self):
+        levels = {line.level for line in self.lines}
+        return "over" if "over" in levels else "warning" if "warning" in levels else "ok"
+
+    def plus(self, ground, amount_eur):
+        """These totals with one more grant."""
+        if ground == Ground.GENERAL:
+            return Totals(self.org_number, self.until, self.general + amount_eur, self.sgei)
+        return Totals(self.org_number, self.until, self.general, self.sgei + amount_eur)
+
+    def crossed(self, ground):
+        """The lines a grant of ``ground`` counts in that are over their ceiling (an SGEI grant only
+        counts in the combined line)."""
+        return [
+            line for line in self.lines if line.level == "over" and (ground == Ground.GENERAL or line.key == "combined")
+        ]
+
+
+def _sums():
+    return {
+        "general": Sum("amount_eur", filter=Q(ground=Ground.GENERAL), default=Decimal(0)),
+        "sgei": Sum("amount_eur", filter=Q(ground=Ground.SGEI), default=Decimal(0)),
+    }
+
+
+def totals(org_number, until=None):
+    """The running totals of one organisationsnummer for the three years ending on ``until`` (today)."""
+    until = until or timezone.localdate()
+    row = AidGrant.objects.filter(
+        recipient_org_number=org_number, granted_on__gte=window_start(until), granted_on__lte=until
+    ).aggregate(**_sums())
+    return Totals(org_number, until, row["general"], row["sgei"])
+
+
+def totals_for(org_numbers, until=None):
+    """{organisationsnummer: Totals} for several, in one statement."""
+    until = until or timezone.localdate()
+    numbers = sorted({n for n in org_numbers if n})
+    found = {
+        row["recipient_org_number"]: row
+        for row in AidGrant.objects.filter(
+            recipient_org_number__in=numbers, granted_on__gte=window_start(until), granted_on__lte=until
+        )
+        .values("recipient_org_number")
+        .annotate(**_sums())
+        .order_by()
+    }
+    return {
+        n: Totals(n, until, found[n]["general"], found[n]["sgei"])
+        if n in found
+        else Totals(n, until, Decimal(0), Decimal(0))
+        for n in numbers
+    }
+
+
+def visible_grants(collaboration, granted_by, org_numbers):
+    """The grants a collaboration's page lists: those of this collaboration, and those the viewer's own
+    organisation (``granted_by``, or None) granted to its recipients, in or outside the app. Never
+    another organisation's grants outside this collaboration."""
+    mine = Q(granted_by=granted_by, recipient_org_number__in=list(org_numbers)) if granted_by else Q(pk__in=[])
+    return (
+        AidGrant.objects.filter(Q(collaboration=collaboration) | mine)
+        .select_related("granted_by", "recorded_by")
+        .order_by("-granted_on", "-pk")
+    )
+
+
+def granted_by(organisation):
+    """An organisation's grants, the latest first (in and outside the app)."""
+    return (
+        AidGrant.objects.filter(granted_by=organisation)
+        .select_related("collaboration", "recorded_by", "recipient")
+        .order_by("-granted_on", "-pk")
+    )
