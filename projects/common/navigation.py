@@ -62,7 +62,10 @@ DESTINATIONS = (
     Destination(
         "agreement",
         _("Överenskommelse"),
-        (Page(_("Överenskommelse"), "agreement", ("agreement_",)),),
+        (
+            Page(_("Överenskommelse"), "agreement", ("agreement_",)),
+            Page(_("Budget"), "budget", ("budget_",)),
+        ),
     ),
     Destination(
         "followup",

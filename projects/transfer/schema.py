@@ -12,6 +12,7 @@ from functools import cache
 from pydantic import create_model
 
 from projects.agreements import schema as agreements
+from projects.budget import schema as budget
 from projects.checklists import schema as checklists
 from projects.common.schema import (  # noqa: F401  (the names projects.transfer and the new period use)
     DATETIME,
@@ -38,12 +39,28 @@ from projects.stakeholders import schema as stakeholders
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
+    budget,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
-    "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
-    "map", "principle_commitments", "principle_concerns", "phase_changes", "stakeholders", "risks", "goals",
-    "meetings", "logged_decisions",
+    "parties",
+    "people",
+    "checklists",
+    "answers",
+    "comments",
+    "agreements",
+    "form_questionnaire",
+    "form_choices",
+    "map",
+    "principle_commitments",
+    "principle_concerns",
+    "phase_changes",
+    "stakeholders",
+    "risks",
+    "goals",
+    "meetings",
+    "logged_decisions",
+    "budget_lines",
 ]
 
 _nodes = {node.key: node for feature in FEATURES for node in feature.NODES}
