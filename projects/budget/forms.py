@@ -130,15 +130,13 @@ class BudgetLineForm(forms.Form):
         if not kind:
             return data
         if kind in HOUR_KINDS:
-            if not self.fields["planned_hours"].disabled and data.get("planned_hours") is None:
+            if self._missing("planned_hours"):
                 self.add_error("planned_hours", _("Skriv hur många timmar som planeras."))
-            if (
-                not self.fields["hourly_value"].disabled
-                and data.get("hourly_value") is None
-                and (data.get("planned_hours") is not None or data.get("actual_hours") is not None)
+            if self._missing("hourly_value") and (
+                data.get("planned_hours") is not None or data.get("actual_hours") is not None
             ):
                 self.add_error("hourly_value", _("Skriv vad en timme är värd i kronor, till exempel 350."))
-        elif not self.fields["planned_amount"].disabled and data.get("planned_amount") is None:
+        elif self._missing("planned_amount"):
             self.add_error("planned_amount", _("Skriv det planerade beloppet i kronor, till exempel 12 500."))
         if self.line is None and self.fields["planned_amount"].disabled:
             # A new line while the plan is locked: an actual contribution that was not planned.
@@ -146,6 +144,10 @@ class BudgetLineForm(forms.Form):
             if data.get(actual) is None and actual not in self.errors:
                 self.add_error(actual, _("Det planerade är låst. Skriv utfallet för den nya raden."))
         return data
+
+    def _missing(self, name):
+        """Whether a field the kind needs is empty (not one that is locked, or already has its error)."""
+        return not self.fields[name].disabled and self.cleaned_data.get(name) is None and name not in self.errors
 
     def values(self):
         """The cleaned data as projects.budget.services.save_line takes it."""

@@ -45,7 +45,7 @@ def _editable_parties(request, collaboration, party_list):
     return [p for p in party_list if policy.user_has_permission(request.user, perms.EDIT_LINE, collaboration, p)]
 
 
-def _form(request, collaboration, party_list, years, locked, data=None, line=None):
+def _form(request, collaboration, party_list, years, locked, data=None, line=None, year=None):
     parties = _editable_parties(request, collaboration, party_list)
     if line is not None and line.party not in parties:
         parties = [line.party, *parties]
@@ -58,7 +58,7 @@ def _form(request, collaboration, party_list, years, locked, data=None, line=Non
         locked=locked,
         line=line,
         auto_id=auto_id,
-        initial=None if line else {"party": request.membership.party_id},
+        initial=None if line else {"party": request.membership.party_id, "year": year},
     )
 
 
@@ -96,7 +96,8 @@ def _page_context(request, collaboration, add_form=None, notice=""):
         "locked": locked,
         "locked_message": budget.locked_message() if locked else "",
         "can_edit": can_edit,
-        "add_form": add_form or (_form(request, collaboration, party_list, years, locked) if can_edit else None),
+        "add_form": add_form
+        or (_form(request, collaboration, party_list, years, locked, year=year) if can_edit else None),
         "notice": notice,
         "has_lines": bool(line_list),
     }
