@@ -85,8 +85,7 @@ class BudgetLineForm(forms.Form):
 
     def __init__(self, *args, collaboration, parties, years, locked=False, line=None, **kwargs):
         if line is not None:
-            kwargs.setdefault(
-                "initial",
+            kwargs["initial"] = kwargs.get("initial") or (
                 {
                     "party": line.party_id,
                     "year": line.year,
@@ -94,7 +93,7 @@ class BudgetLineForm(forms.Form):
                     "description": line.description,
                     **{name: getattr(line, name) for name in ("planned_amount", "planned_hours", "hourly_value")},
                     **{name: getattr(line, name) for name in ("actual_amount", "actual_hours")},
-                },
+                }
             )
         super().__init__(*args, **kwargs)
         self.collaboration, self.years, self.line, self.locked = collaboration, list(years), line, locked
@@ -107,8 +106,7 @@ class BudgetLineForm(forms.Form):
         if locked:
             has_plan = line is not None and (line.planned_amount is not None or line.planned_hours is not None)
             for name in self.PLANNED + (self.PLAN_IDENTITY if has_plan else ()):
-                self.fields[name].disabled = True
-                self.fields[name].help_text = _("Låst: överenskommelsen är låst för beslut eller beslutad.")
+                self.fields[name].disabled = True  # the page says why, above the form
 
     def clean_year(self):
         year = self.cleaned_data["year"]

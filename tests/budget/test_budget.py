@@ -439,3 +439,23 @@ def test_a_second_tenant_sees_nothing(setup, client):
     assert client.get(reverse("projects:budget", args=[collaboration.pk])).status_code == 404
     assert client.get(reverse("projects:budget_line_edit", args=[other.pk, secret.pk])).status_code == 404
     assert client.get(reverse("projects:budget_csv", args=[collaboration.pk])).status_code == 404
+
+
+def test_the_edit_page_shows_the_line_and_a_locked_plan_takes_only_the_actual(setup, client):
+    collaboration, users, _kommun, forening = setup
+    mine = line(collaboration, forening, 2027, Kind.VOLUNTEERS, hours=Decimal("1200.5"), value=Decimal(250))
+    client_for(client, users["editor"])
+    url = reverse("projects:budget_line_edit", args=[collaboration.pk, mine.pk])
+    body = client.get(url).content.decode()
+    assert 'value="1 200,50"' in body and 'value="250"' in body and 'value="Bidrag"' in body
+    assert '<option value="2027" selected>' in body
+    agreement = _iop(collaboration, users)
+    agreements.freeze(agreement, user=users["coordinator"])
+    body = client.get(url).content.decode()
+    assert "Det planerade kan inte ändras nu" in body and "nytt utkast" in body
+    # Without JavaScript the disabled fields are not sent: only the actual.
+    response = client.post(url, {"actual_hours": "1 100"})
+    assert response.status_code == 302, response.content.decode()
+    mine.refresh_from_db()
+    assert mine.actual_hours == Decimal(1100) and mine.planned_hours == Decimal("1200.5") and mine.year == 2027
+    assert mine.actual == Decimal(275_000)
