@@ -28,8 +28,10 @@ PAGE = "projects/budget/budget.html"
 FORM_PAGE = "projects/budget/line_form.html"
 
 
-def _url(collaboration, anchor=""):
+def _url(collaboration, anchor="", year=""):
     url = reverse("projects:budget", args=[collaboration.pk])
+    if year.isdigit():
+        url += f"?ar={year}"
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -70,7 +72,7 @@ def _shown_year(request, years):
     return None, bool(raw)
 
 
-def _page_context(request, collaboration, add_form=None, notice=""):
+def _page_context(request, collaboration, add_form=None, notice="", added=None):
     years = queries.period_years(collaboration)
     year, bad_year = _shown_year(request, years)
     party_list = queries.parties(collaboration)
@@ -99,6 +101,7 @@ def _page_context(request, collaboration, add_form=None, notice=""):
         "add_form": add_form
         or (_form(request, collaboration, party_list, years, locked, year=year) if can_edit else None),
         "notice": notice,
+        "added": added,
         "has_lines": bool(line_list),
     }
 
@@ -139,9 +142,10 @@ def budget_line_create(request, collaboration):
             "year": line.year,
         }
         if request.htmx:
-            return _region(request, collaboration, notice=notice)
+            return _region(request, collaboration, notice=notice, added=line)
         messages.success(request, notice)
-        return redirect(_url(collaboration, f"year-{line.year}"))
+        # Back to the same view: the whole period, or one year (the new line's).
+        return redirect(_url(collaboration, f"line-{line.pk}", year=str(line.year) if request.GET.get("ar") else ""))
     if request.htmx:
         response = _region(request, collaboration, add_form=form)
         response.status_code = 422

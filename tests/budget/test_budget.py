@@ -459,3 +459,26 @@ def test_the_edit_page_shows_the_line_and_a_locked_plan_takes_only_the_actual(se
     mine.refresh_from_db()
     assert mine.actual_hours == Decimal(1100) and mine.planned_hours == Decimal("1200.5") and mine.year == 2027
     assert mine.actual == Decimal(275_000)
+
+
+def test_the_chart_is_hidden_and_its_numbers_are_in_a_table(setup, client):
+    collaboration, users, kommun, forening = setup
+    line(collaboration, kommun, 2026, Kind.MONEY, amount=Decimal(300_000), actual=Decimal(250_000))
+    line(collaboration, forening, 2026, Kind.VOLUNTEERS, hours=Decimal(100), value=Decimal(250))
+    client_for(client, users["reader"])
+    body = client.get(reverse("projects:budget", args=[collaboration.pk])).content.decode()
+    figure = body[body.index('<figure class="budget-figure') : body.index("</figure>")]
+    assert 'aria-hidden="true"' in figure and "plan 325\u00a0000\u00a0kr" in figure
+    table = body[body.index('<table class="table table-sm small caption-top budget-totals">') :]
+    assert "<caption" in table and "325\u00a0000<br>" in table and "92,3&nbsp;%" in table
+
+
+def test_adding_with_htmx_in_the_view_of_one_year_stays_in_it(setup, client):
+    collaboration, users, _kommun, forening = setup
+    client_for(client, users["editor"])
+    url = reverse("projects:budget_line_create", args=[collaboration.pk]) + "?ar=2027"
+    response = client.post(url, post(forening, year="2027", description="Året efter"), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="year-2027"' in body and 'id="year-2026"' not in body
+    response = client.post(url, post(forening, year="2028"))
+    assert response.status_code == 302 and "?ar=2028#line-" in response.url
