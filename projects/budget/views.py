@@ -22,7 +22,7 @@ from projects.budget.forms import BudgetLineForm
 from projects.budget.models import BudgetLine
 from projects.common import csv_export
 from projects.common.amounts import format_amount
-from projects.core.permissions import collaboration_required, policy
+from projects.core.permissions import CHANGE_SETTINGS, collaboration_required, policy
 
 PAGE = "projects/budget/budget.html"
 FORM_PAGE = "projects/budget/line_form.html"
@@ -103,6 +103,7 @@ def _page_context(request, collaboration, add_form=None, notice="", added=None):
         "notice": notice,
         "added": added,
         "has_lines": bool(line_list),
+        "can_set_period": not years and policy.user_has_permission(request.user, CHANGE_SETTINGS, collaboration),
     }
 
 

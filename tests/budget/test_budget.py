@@ -303,6 +303,10 @@ def test_the_page_without_a_period_says_where_to_set_it(people, client):
     assert response.status_code == 200
     assert reverse("projects:collaboration_edit", args=[collaboration.pk]) in response.content.decode()
     assert "Ange samverkans period först" in response.content.decode()
+    client_for(client, users["editor"])  # who may not change the settings is told who does
+    body = client.get(reverse("projects:budget", args=[collaboration.pk])).content.decode()
+    assert "En samordnare anger periodens start och slut" in body
+    assert "#id_start_date" not in body
 
 
 def test_adding_a_line_without_javascript(setup, client):
