@@ -40,6 +40,7 @@ from projects.agreements.models import (
 )
 from projects.agreements.permissions import WRITE_SECTION
 from projects.agreements.queries import decision_recorders
+from projects.budget import services as budget
 from projects.checklists.models import Answer
 from projects.common import comments, pdf, versioned
 from projects.common.i18n import localised
@@ -210,6 +211,7 @@ def snapshot(agreement):
         "map": phases.map_snapshot(collaboration),
         "indicators": goals.snapshot_indicators(collaboration),
         "screening": screening.screening_snapshot(collaboration),
+        "budget": budget.budget_snapshot(collaboration),
         "sections": [
             {
                 "key": s.key,

@@ -65,6 +65,7 @@ DESTINATIONS = (
         _("Överenskommelse"),
         (
             Page(_("Överenskommelse"), "agreement", ("agreement_",)),
+            Page(_("Budget"), "budget", ("budget_",)),
             Page(_("Stöd av mindre betydelse"), "state_aid", ("state_aid_",)),
         ),
     ),

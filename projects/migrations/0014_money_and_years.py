@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import projects.reports.models
+from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
@@ -141,6 +142,29 @@ class Migration(migrations.Migration):
                 'ordering': ['-granted_on', '-pk'],
                 'indexes': [models.Index(fields=['recipient_org_number', 'granted_on', 'ground', 'amount_eur'], name='aid_recipient_date'), models.Index(fields=['granted_by', '-granted_on'], name='aid_granter_date')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('amount_sek__gt', 0)), name='aid_amount_positive'), models.CheckConstraint(condition=models.Q(('sek_per_eur__gt', 0)), name='aid_rate_positive')],
+            },
+        ),
+        migrations.CreateModel(
+            name='BudgetLine',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
+                ('kind', models.CharField(choices=[('pengar', 'Pengar'), ('personal', 'Personal'), ('lokaler', 'Lokaler'), ('ideell_tid', 'Ideell tid'), ('annat', 'Annat i natura')], max_length=16, verbose_name='slag')),
+                ('description', models.CharField(max_length=200, verbose_name='beskrivning')),
+                ('planned_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='planerat belopp')),
+                ('actual_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='utfall, belopp')),
+                ('planned_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='planerade timmar')),
+                ('actual_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='utfall, timmar')),
+                ('hourly_value', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='värde per timme')),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('collaboration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='projects.collaboration')),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_lines', to='projects.party', verbose_name='part')),
+                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['year', 'party__organisation__name', 'kind', 'pk'],
+                'indexes': [models.Index(fields=['collaboration', 'year'], name='budget_line_year')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('planned_amount__isnull', True), ('planned_amount__gte', 0), _connector='OR'), name='budget_planned_not_negative'), models.CheckConstraint(condition=models.Q(('actual_amount__isnull', True), ('actual_amount__gte', 0), _connector='OR'), name='budget_actual_not_negative'), models.CheckConstraint(condition=models.Q(('planned_hours__isnull', True), models.Q(('planned_hours__gte', 0), ('planned_hours__lte', Decimal('8784'))), _connector='OR'), name='budget_planned_hours_in_a_year'), models.CheckConstraint(condition=models.Q(('actual_hours__isnull', True), models.Q(('actual_hours__gte', 0), ('actual_hours__lte', Decimal('8784'))), _connector='OR'), name='budget_actual_hours_in_a_year'), models.CheckConstraint(condition=models.Q(('hourly_value__isnull', True), ('hourly_value__gte', 0), _connector='OR'), name='budget_hourly_value_not_negative')],
             },
         ),
         migrations.AddConstraint(

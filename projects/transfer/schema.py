@@ -12,6 +12,7 @@ from functools import cache
 from pydantic import create_model
 
 from projects.agreements import schema as agreements
+from projects.budget import schema as budget
 from projects.checklists import schema as checklists
 from projects.common.schema import (  # noqa: F401  (the names projects.transfer and the new period use)
     DATETIME,
@@ -41,13 +42,32 @@ from projects.state_aid import schema as state_aid
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
-    reports, screening, state_aid,
+    reports, screening, state_aid, budget,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
-    "parties", "people", "checklists", "answers", "comments", "agreements", "form_questionnaire", "form_choices",
-    "map", "principle_commitments", "principle_concerns", "phase_changes", "stakeholders", "risks", "goals",
-    "meetings", "logged_decisions", "report_plan", "reports", "screening_answers", "screening_registrations",
+    "parties",
+    "people",
+    "checklists",
+    "answers",
+    "comments",
+    "agreements",
+    "form_questionnaire",
+    "form_choices",
+    "map",
+    "principle_commitments",
+    "principle_concerns",
+    "phase_changes",
+    "stakeholders",
+    "risks",
+    "goals",
+    "meetings",
+    "logged_decisions",
+    "report_plan",
+    "reports",
+    "screening_answers",
+    "screening_registrations",
+    "budget_lines",
 ]
 
 _nodes = {node.key: node for feature in FEATURES for node in feature.NODES}

@@ -147,6 +147,7 @@ class Command(BaseCommand):
         if not collaboration.screening_answers.exists():
             _demo_screening(collaboration, users)
         _demo_state_aid(collaboration, users)
+        _demo_budget(collaboration, users[PEOPLE[0][0]], self.dates.today)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -347,6 +348,8 @@ def _demo_screening(collaboration, users):
         checked_on=timezone.localdate() - timedelta(days=10),
         note="Sökte på organisationsnumret i Kammarkollegiets register. Föreningen har inte ansökt.",
     )
+
+
 def _demo_state_aid(collaboration, users):
     """De minimis aid from Exempelkommun: to Föreningen Gemenskap, one grant in the collaboration and one
     outside the app, together 82 % of the general ceiling (the warning shows); an SGEI grant to a club
@@ -377,3 +380,40 @@ def _demo_state_aid(collaboration, users):
             user=anna,
             collaboration=collaboration if in_collaboration else None,
         )
+
+
+def _demo_budget(collaboration, user, today):
+    """The budget (projects.budget): each party's contributions for every year of the period, and
+    the actuals of the years that have begun (idempotent: nothing when there are lines)."""
+    from projects.budget.models import BudgetLine, Kind
+    from projects.budget.queries import period_years
+
+    if BudgetLine.objects.filter(collaboration=collaboration).exists():
+        return
+    parties = {p.organisation.name: p for p in collaboration.parties.select_related("organisation")}
+    kommun, forening = parties.get("Exempelkommun"), parties.get("Föreningen Gemenskap")
+    if kommun is None or forening is None:
+        return
+    plan = [  # party, kind, description, amount or (hours, hourly value), how much of it was used
+        (kommun, Kind.MONEY, "Bidrag till verksamheten", Decimal(400_000), Decimal("0.95")),
+        (kommun, Kind.PREMISES, "Lokal i biblioteket, tre kvällar i veckan", Decimal(120_000), Decimal(1)),
+        (kommun, Kind.STAFF, "Fritidsledare, halvtid", (Decimal(800), Decimal(420)), Decimal("0.9")),
+        (forening, Kind.VOLUNTEERS, "Ideella ledare på kvällarna", (Decimal(1_200), Decimal(250)), Decimal("1.1")),
+        (forening, Kind.STAFF, "Verksamhetsansvarig", (Decimal(400), Decimal(380)), Decimal(1)),
+        (forening, Kind.IN_KIND, "Material och spel", Decimal(15_000), Decimal("0.8")),
+    ]
+    rows = []
+    for year in period_years(collaboration):
+        begun = year <= today.year
+        for party, kind, description, figure, used in plan:
+            line = BudgetLine(
+                collaboration=collaboration, party=party, year=year, kind=kind, description=description, updated_by=user
+            )
+            if isinstance(figure, tuple):
+                line.planned_hours, line.hourly_value = figure
+                line.actual_hours = (figure[0] * used).quantize(Decimal(1)) if begun else None
+            else:
+                line.planned_amount = figure
+                line.actual_amount = (figure * used).quantize(Decimal(1)) if begun else None
+            rows.append(line)
+    BudgetLine.objects.bulk_create(rows)
