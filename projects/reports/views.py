@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from projects.budget import queries as budget_queries
 from projects.core.permissions import collaboration_required, policy
 from projects.reports import permissions as perms
 from projects.reports import queries
@@ -121,6 +122,7 @@ def _year_context(request, collaboration, report, **bound):
     return {
         "collaboration": collaboration,
         "report": report,
+        "budget": budget_queries.year_summary(collaboration, report.year),
         "membership": membership,
         "by_kind": by_kind,
         "others": others,

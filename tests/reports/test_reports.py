@@ -471,3 +471,32 @@ def test_file_storage_s3_switches_the_default_storage():
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == '["storages.backends.s3.S3Storage", "samverkan-dokument", "https://s3.example.se"]'
+
+
+def test_the_year_page_shows_the_years_budget_per_party_and_links_to_the_year(client, period):
+    """The year's planned and actual figures come from the budget (projects.budget.queries.year_summary)."""
+    from decimal import Decimal
+
+    from projects.budget import services as budget
+
+    collaboration, users = period
+    party = collaboration.parties.select_related("organisation").first()
+    line = {"party": party, "kind": "pengar", "description": "Bidrag", "planned_hours": None, "hourly_value": None}
+    line |= {"actual_hours": None}
+    budget.save_line(
+        collaboration,
+        user=users["coordinator"],
+        values=line | {"year": 2026, "planned_amount": Decimal("125000"), "actual_amount": Decimal("118500.50")},
+    )
+    budget.save_line(
+        collaboration,
+        user=users["coordinator"],
+        values=line | {"year": 2027, "planned_amount": Decimal("999"), "actual_amount": None},
+    )
+    login(client, users, "reader")
+    html = client.get(url("report_detail", collaboration, 2026)).content.decode()
+    assert "125\u00a0000" in html and "118\u00a0500,50\u00a0kr" in html
+    assert "999" not in html  # 2027's line is not 2026's
+    assert f"{reverse('projects:budget', args=[collaboration.pk])}?ar=2026" in html
+    html_2028 = client.get(url("report_detail", collaboration, 2028)).content.decode()
+    assert "Budgeten har inga rader för 2028." in html_2028
