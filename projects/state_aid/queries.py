@@ -31,6 +31,15 @@ def window_start(until: date) -> date:
     return same_day + timedelta(days=1)
 
 
+def window_end(start: date) -> date:
+    """The last day of the three years that start on ``start`` (the inverse of ``window_start``)."""
+    try:
+        same_day = start.replace(year=start.year + 3)
+    except ValueError:  # 29 February, three years before a non-leap year
+        same_day = start.replace(year=start.year + 3, day=28) + timedelta(days=1)
+    return same_day - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Line:
     key: str  # "general" or "combined"
@@ -113,6 +122,29 @@ def totals(org_number, until=None):
         recipient_org_number=org_number, granted_on__gte=window_start(until), granted_on__lte=until
     ).aggregate(**_sums())
     return Totals(org_number, until, row["general"], row["sgei"])
+
+
+def periods_holding(org_number, granted_on):
+    """The totals of every three-year period that would hold a grant dated ``granted_on``, as far as
+    they can differ: a period's sum only grows on a grant's date, so the periods that end on
+    ``granted_on`` and on each later grant's date within three years are the ones to check (a grant
+    dated back can take a later grant's three years over the ceiling). One statement."""
+    last = window_end(granted_on)
+    rows = list(
+        AidGrant.objects.filter(
+            recipient_org_number=org_number, granted_on__gte=window_start(granted_on), granted_on__lte=last
+        )
+        .order_by("granted_on")
+        .values_list("granted_on", "ground", "amount_eur")
+    )
+    ends = [granted_on] + sorted({day for day, _ground, _eur in rows if day > granted_on})
+    periods = []
+    for until in ends:
+        start = window_start(until)
+        general = sum((eur for day, g, eur in rows if start <= day <= until and g == Ground.GENERAL), Decimal(0))
+        sgei = sum((eur for day, g, eur in rows if start <= day <= until and g == Ground.SGEI), Decimal(0))
+        periods.append(Totals(org_number, until, general, sgei))
+    return periods
 
 
 def totals_for(org_numbers, until=None):

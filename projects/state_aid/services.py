@@ -61,12 +61,13 @@ class Recorded:
 
 
 def _check(number, ground, amount_eur, granted_on, reason):
-    today = timezone.localdate()
-    ends = [granted_on] + ([today] if queries.window_start(today) <= granted_on <= today else [])
-    for until in ends:
-        after = queries.totals(number, until).plus(ground, amount_eur)
+    """Refuse a grant that takes any three-year period holding it over a ceiling, unless a reason is given."""
+    if reason.strip():
+        return
+    for period in queries.periods_holding(number, granted_on):
+        after = period.plus(ground, amount_eur)
         crossed = after.crossed(ground)
-        if crossed and not reason.strip():
+        if crossed:
             line = crossed[0]
             raise CeilingExceeded(
                 _(
@@ -76,7 +77,7 @@ def _check(number, ground, amount_eur, granted_on, reason):
                 )
                 % {
                     "total": format_amount(line.total, 2),
-                    "until": formats.date_format(until, "j F Y"),
+                    "until": formats.date_format(period.until, "j F Y"),
                     "ceiling": format_amount(line.ceiling),
                 },
                 after,

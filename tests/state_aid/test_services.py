@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from projects.core.models import Event, Sector
 from projects.organisations.models import OrganisationEvent
@@ -171,3 +171,23 @@ def test_totals_for_many_recipients_in_one_statement(world, django_assert_num_qu
     assert (found[GEMENSKAP_NR].general, found[GEMENSKAP_NR].sgei) == (100, 50)
     assert found["802000-1239"].general == 7
     assert found["556677-8899"].combined == 0
+
+
+def test_a_grant_dated_back_may_not_take_a_later_grants_three_years_over_the_ceiling(world):
+    """The three years ending on a later grant's date hold an early grant that the three years ending
+    today no longer hold: the grant dated back in between is checked against those too."""
+    _collaboration, anna, kommun, _party = world
+    today = timezone.localdate()
+    early = queries.window_start(today) - timedelta(days=20)  # outside the three years ending today
+    later = queries.window_end(early) - timedelta(days=10)  # its three years still hold the early one
+    grant(kommun, anna, eur=150_000, on=early)
+    grant(kommun, anna, eur=140_000, on=later)
+    with pytest.raises(aid.CeilingExceeded) as refused:
+        grant(kommun, anna, eur=20_000, on=early + timedelta(days=400))
+    assert formats.date_format(later, "j F Y") in refused.value.messages[0]
+    assert queries.totals(GEMENSKAP_NR, today).general == 140_000  # today's three years: only the later one
+
+
+@pytest.mark.parametrize("start", [date(2024, 2, 29), date(2023, 3, 1), date(2026, 12, 31)])
+def test_the_end_of_three_years_is_the_inverse_of_their_start(start):
+    assert queries.window_start(queries.window_end(start)) == start
