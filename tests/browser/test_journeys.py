@@ -28,7 +28,7 @@ from tests.guide_content import load_guides
 expect = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'").expect
 pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[test]'")
 
-PREPARE_PAGES = ["Checklistor", "Principer", "Samverkansform", "Faser", "Intressenter"]
+PREPARE_PAGES = ["Checklistor", "Principer", "Samverkansform", "Rättslig genomgång", "Faser", "Intressenter"]
 
 
 @pytest.fixture

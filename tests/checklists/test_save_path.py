@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
 AUTOSAVE_STATEMENTS = 9
-# 22 before it stopped building a whole snapshot for the contacts; +2 for the legal screening's summary
-AGREEMENT_PAGE_QUERIES = 16
+# 22 before it stopped building a whole snapshot for the contacts; +2 for the legal screening's summary,
+# +3 for the budget's table in the finances section (the agreement's parties, its lines, the version's state)
+AGREEMENT_PAGE_QUERIES = 19
 
 
 @pytest.fixture

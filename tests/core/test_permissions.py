@@ -10,6 +10,8 @@ from tests.factories import make_user
 FEATURES = {
     "core",
     "reports",
+    "budget",
+    "state_aid",
     "checklists",
     "agreements",
     "form_choice",

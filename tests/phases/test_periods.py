@@ -2,6 +2,7 @@
 was (compared row by row), one new period per old one, and who may start it."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.forms.models import model_to_dict
@@ -18,6 +19,7 @@ from projects.agreements.models import (
     Decision,
     PartyRecord,
 )
+from projects.budget import services as budget
 from projects.checklists import services as checklists
 from projects.checklists.models import Answer, AnswerRevision, AnswerStatus, ChecklistSection, Comment, Confirmation
 from projects.core.models import Collaboration, Event, Invitation, Membership, Party, Phase
@@ -405,6 +407,21 @@ def test_a_new_period_leaves_behind_what_the_schema_does_not_carry(lived):
     screening.save_answer(old, "market", user=users["coordinator"], answer="nej", reason="Ingen säljer det.")
     civil = next(p for p in old.parties.select_related("organisation") if not p.organisation.is_public)
     screening.save_registration(old, civil, user=users["coordinator"], status="inte_kontrollerad")
+    budget.save_line(
+        old,
+        user=users["coordinator"],
+        values={
+            "party": civil,
+            "year": 2026,
+            "kind": "pengar",
+            "description": "Bidrag",
+            "planned_amount": None,  # the agreement is decided: only an actual contribution can be added
+            "actual_amount": Decimal(1000),
+            "planned_hours": None,
+            "actual_hours": None,
+            "hourly_value": None,
+        },
+    )
     new = phases.start_new_period(old, user=users["coordinator"])
     carried = {node.key for node in DOCUMENT.children if node.carry}
     assert carried == {"parties", "people", "checklists", "answers", "agreements", "map", "principle_commitments"}

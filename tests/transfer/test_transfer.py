@@ -794,6 +794,6 @@ def grow(collaboration, users, n):
 def test_export_query_count_does_not_grow(world, django_assert_max_num_queries, n):
     collaboration, users = world
     grow(collaboration, users, n)
-    with django_assert_max_num_queries(35):
+    with django_assert_max_num_queries(36):
         document = transfer.export_collaboration(collaboration)
     assert len(document["risks"]) == n + 2
