@@ -67,8 +67,22 @@ def org_number(prefix, n):
 
 
 def _grants(rows):
-    from projects.state_aid.models import AidGrant
+    """Bulk-create ``rows`` as record_grant would leave them: each recipient's running sums in the order
+    (granted_on, pk) and its lock row."""
+    from projects.state_aid.models import AidGrant, AidRecipient, Ground
 
+    rows = sorted(rows, key=lambda g: (g.recipient_org_number, g.granted_on))
+    sums = {}
+    for grant in rows:
+        general, sgei = sums.get(grant.recipient_org_number, (Decimal(0), Decimal(0)))
+        if grant.ground == Ground.GENERAL:
+            general += grant.amount_eur
+        else:
+            sgei += grant.amount_eur
+        grant.running_general, grant.running_sgei = sums[grant.recipient_org_number] = general, sgei
+    AidRecipient.objects.bulk_create(
+        [AidRecipient(org_number=number) for number in sums], ignore_conflicts=True, batch_size=2000
+    )
     AidGrant.objects.bulk_create(rows, batch_size=2000)
 
 

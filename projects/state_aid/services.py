@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -114,7 +115,22 @@ def record_grant(
     AidRecipient.objects.select_for_update().get(org_number=number)  # one grant to this number at a time
     amount_eur = to_eur(amount_sek, sek_per_eur)
     _check(number, ground, amount_eur, granted_on, reason)
+    # The running sums (AidGrant.running_*): this grant's from the last one up to its date (its pk is the
+    # largest, so it comes after those of the same date), and this grant added to every later one's.
+    general = amount_eur if ground == Ground.GENERAL else Decimal(0)
+    sgei = amount_eur if ground == Ground.SGEI else Decimal(0)
+    prior = (
+        AidGrant.objects.filter(recipient_org_number=number, granted_on__lte=granted_on)
+        .order_by("-granted_on", "-pk")
+        .values("running_general", "running_sgei")
+        .first()
+    ) or {"running_general": Decimal(0), "running_sgei": Decimal(0)}
+    AidGrant.objects.filter(recipient_org_number=number, granted_on__gt=granted_on).update(
+        running_general=F("running_general") + general, running_sgei=F("running_sgei") + sgei
+    )
     grant = AidGrant.objects.create(
+        running_general=prior["running_general"] + general,
+        running_sgei=prior["running_sgei"] + sgei,
         recipient_org_number=number,
         recipient_name=name[:200],
         recipient=recipient,

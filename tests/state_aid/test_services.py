@@ -191,3 +191,29 @@ def test_a_grant_dated_back_may_not_take_a_later_grants_three_years_over_the_cei
 @pytest.mark.parametrize("start", [date(2024, 2, 29), date(2023, 3, 1), date(2026, 12, 31)])
 def test_the_end_of_three_years_is_the_inverse_of_their_start(start):
     assert queries.window_start(queries.window_end(start)) == start
+
+
+def test_the_running_totals_equal_the_sums_of_the_grants_in_every_three_years(world):
+    """Grants recorded in a shuffled order of dates (some dated back, two on one day): the totals read
+    from the running sums equal the plain sums of the grants inside each three years, for every end."""
+    import random
+
+    _collaboration, anna, kommun, _party = world
+    today = timezone.localdate()
+    rng = random.Random(17)
+    days = [today - timedelta(days=d) for d in rng.sample(range(0, 6 * 365), 25)] + [today - timedelta(days=40)]
+    rng.shuffle(days)
+    recorded = []
+    for n, day in enumerate(days):
+        ground = Ground.SGEI if n % 3 == 0 else Ground.GENERAL
+        grant(kommun, anna, eur=1000 + n, on=day, ground=ground, reason="Testdata")
+        recorded.append((day, ground, Decimal(1000 + n)))
+    for until in sorted({day for day, _g, _e in recorded} | {today, today - timedelta(days=700)}):
+        start = queries.window_start(until)
+        inside = [(g, e) for day, g, e in recorded if start <= day <= until]
+        expected_general = sum((e for g, e in inside if g == Ground.GENERAL), Decimal(0))
+        expected_sgei = sum((e for g, e in inside if g == Ground.SGEI), Decimal(0))
+        totals = queries.totals(GEMENSKAP_NR, until)
+        assert (totals.general, totals.sgei) == (expected_general, expected_sgei), until
+        assert queries.totals_for([GEMENSKAP_NR, "556036-0793"], until)[GEMENSKAP_NR] == totals
+    assert queries.totals_for(["556036-0793"])["556036-0793"].combined == 0  # no grants: no row, zeros
