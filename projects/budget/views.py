@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -92,6 +93,11 @@ def _page_context(request, collaboration, add_form=None, notice="", added=None):
         "year": year,
         "bad_year": bad_year,
         "groups": [(y, [line for line in line_list if line.year == y]) for y in shown_years],
+        # The whole period shows each year's lines folded but this year's (or the first year's), so a
+        # phone reaches the form without scrolling through every year's lines; the line just added opens its year.
+        "open_year": year
+        or (added.year if added is not None else None)
+        or (timezone.localdate().year if timezone.localdate().year in years else (years[0] if years else None)),
         "outside": [line for line in line_list if line.year not in years],
         "totals": result,
         "chart": charts.chart(result),
