@@ -52,7 +52,7 @@ def publication_page(request, collaboration):
     if version is not None:
         current = publication.open_publication(version)
         deciding = publication.deciding_parties(version)
-        consents = {c.party_id: c for c in current.consents.all()} if current else {}
+        consents = {c.party_id: c for c in current.consents.select_related("given_by")} if current else {}
         party = request.membership.party
         user = request.user
         context |= {
@@ -76,6 +76,7 @@ def publication_page(request, collaboration):
         Publication.objects.filter(version__agreement__collaboration=collaboration, published_at__isnull=False)
         .exclude(pk=getattr(context.get("publication"), "pk", None))
         .select_related("version__agreement")
+        .defer("version__content", "version__pdf")
     )
     return render(request, "projects/publication/publication.html", context)
 

@@ -173,6 +173,9 @@ def test_withdraw_then_publish_again_at_a_new_address(client, world):
     assert pdf.status_code == 410 and pdf["Content-Type"].startswith("text/html")
     assert title not in client.get(reverse("projects:public_agreements")).content.decode()
 
+    client.force_login(bo)
+    inside = client.get(reverse("projects:publication", args=[collaboration.pk])).content.decode()
+    assert "återkallad" in inside and "Inte publicerad" in inside
     # Again: every party consents anew, and the page gets a new address.
     again = _publish_all(world)
     assert again.slug != publication.slug
