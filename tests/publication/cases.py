@@ -11,19 +11,31 @@ login: everyone, the anonymous included, reads a published agreement, its PDF an
 from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, PUBLIC, PUBLIC_PAGE, Case, pk
 
 
+# Each builds on what is there: the browser crawl (tests/browser/test_every_page.py) calls them one
+# after another on the same committed world.
+
+
 def _decided(ctx):
+    from projects.agreements.models import AgreementVersion
     from tests.factories import decided_version
 
-    ctx["version"] = decided_version(ctx["agreement"])
+    decided = AgreementVersion.objects.filter(agreement=ctx["agreement"], status=AgreementVersion.Status.DECIDED)
+    ctx["version"] = decided.first() or decided_version(ctx["agreement"])
     return pk(ctx)
 
 
 def _all_consented(ctx):
     from projects.publication import services
+    from projects.publication.models import PublicationConsent
 
     _decided(ctx)
     for party in ctx["collaboration"].parties.all():
-        ctx["publication"] = services.consent(ctx["version"], party=party, user=ctx["users"]["coordinator"])
+        given = PublicationConsent.objects.filter(
+            publication__version=ctx["version"], publication__withdrawn_at__isnull=True, party=party
+        )
+        if not given.exists():
+            services.consent(ctx["version"], party=party, user=ctx["users"]["coordinator"])
+    ctx["publication"] = services.open_publication(ctx["version"])
     return pk(ctx)
 
 
@@ -31,7 +43,8 @@ def _published(ctx):
     from projects.publication import services
 
     _all_consented(ctx)
-    ctx["publication"] = services.publish(ctx["version"], user=ctx["users"]["coordinator"])
+    if not ctx["publication"].published_at:
+        ctx["publication"] = services.publish(ctx["version"], user=ctx["users"]["coordinator"])
     return pk(ctx)
 
 
