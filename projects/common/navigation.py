@@ -67,6 +67,7 @@ DESTINATIONS = (
             Page(_("Överenskommelse"), "agreement", ("agreement_",)),
             Page(_("Budget"), "budget", ("budget_",)),
             Page(_("Stöd av mindre betydelse"), "state_aid", ("state_aid_",)),
+            Page(_("Publicering"), "publication", ("publication_",)),
         ),
     ),
     Destination(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from projects.agreements import services as agreements
 from projects.common import csv_export, pdf
+from projects.publication import queries as publication
 
 from . import register as reg
 from .permissions import Perm, organisation_required
@@ -40,6 +41,7 @@ def register(request, organisation):
         "forms": reg.form_choices(),
         "no_form": reg.NO_FORM,
         "renegotiate_days": reg.RENEGOTIATE_DAYS,
+        "published": publication.published_for(organisation).exists(),  # the public list's link
     }
     if request.htmx and request.htmx.target == "register-results":
         return render(request, "projects/organisations/register.html#register-results", context)

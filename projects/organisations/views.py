@@ -17,6 +17,7 @@ from projects.core import invitation_links
 from projects.core.forms import OrganisationForm, OrganisationRegisterForm
 from projects.core.models import Organisation, Party, PartyStatus
 from projects.core.permissions import policy as collaboration_policy
+from projects.publication import queries as publication
 
 from . import services
 from .forms import (
@@ -117,6 +118,7 @@ def organisation_detail(request, organisation):
             organisation=organisation, user=user, resolved_at__isnull=True
         ).first(),
         "join_form": JoinRequestForm(),
+        "published": publication.published_for(organisation).exists(),  # the public list's link
         "party_requests": services.pending_party_requests(organisation) if perms["answer_party_requests"] else [],
         "admins": OrganisationMember.objects.filter(organisation=organisation, role="admin").select_related("user")
         if member

@@ -148,6 +148,7 @@ class Command(BaseCommand):
             _demo_screening(collaboration, users)
         _demo_state_aid(collaboration, users)
         _demo_budget(collaboration, users[PEOPLE[0][0]], self.dates.today)
+        _demo_publication(collaboration, users, self.dates.today)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -417,3 +418,43 @@ def _demo_budget(collaboration, user, today):
                 line.actual_amount = (figure * used).quantize(Decimal(1)) if begun else None
             rows.append(line)
     BudgetLine.objects.bulk_create(rows)
+
+
+def _demo_publication(collaboration, users, today):
+    """A decided agreement (written, locked and decided by both parties, where the collaboration has
+    none yet) and Exempelkommun's consent to publish it (projects.publication): Föreningen Gemenskap's
+    consent is Bo's to give, then Anna publishes. Idempotent."""
+    from datetime import timedelta
+
+    from guides.models import CollaborationForm
+    from projects.agreements import services as agreements
+    from projects.agreements.models import Agreement, AgreementVersion
+    from projects.publication import services as publication
+
+    anna, bo = users[PEOPLE[0][0]], users[PEOPLE[1][0]]
+    agreement = Agreement.objects.filter(collaboration=collaboration).order_by("-period").first()
+    if agreement is None:
+        agreement = agreements.create_agreement(
+            collaboration, user=anna, form=CollaborationForm.objects.filter(slug="iop").first()
+        )
+        for section in agreement.sections.filter(text=""):
+            if not section.from_data:
+                section.text = f"{section.title}: parterna är överens om det som står i det här avsnittet."
+                section.save(update_fields=["text"])
+        version = agreements.freeze(agreement, user=anna)
+        decisions = ((anna, "Kommunstyrelsen", "KS 2026/112 § 45"), (bo, "Styrelsen", "Styrelseprotokoll § 7"))
+        for user, body, reference in decisions:
+            party = user.memberships.get(collaboration=collaboration).party
+            agreements.record_decision(
+                version,
+                party=party,
+                user=user,
+                approved=True,
+                body=body,
+                decided_on=today - timedelta(days=10),
+                reference=reference,
+            )
+    version = agreement.versions.filter(status=AgreementVersion.Status.DECIDED).first()
+    if version is None or version.publications.exists():
+        return
+    publication.consent(version, party=anna.memberships.get(collaboration=collaboration).party, user=anna)
