@@ -10,7 +10,6 @@ login: everyone, the anonymous included, reads a published agreement, its PDF an
 
 from tests.matrix import EDIT, MANAGE, MEMBERS_VIEW, PUBLIC, PUBLIC_PAGE, Case, pk
 
-
 # Each builds on what is there: the browser crawl (tests/browser/test_every_page.py) calls them one
 # after another on the same committed world.
 
