@@ -275,3 +275,19 @@ def test_a_second_tenant_cannot_reach_the_first_ones_memo(client, world):
     assert client.get(url("memo", collaboration)).status_code == 404
     body = client.get(url("memo", other)).content.decode()
     assert "Hemligt förslag" not in body
+
+
+def test_an_empty_collaboration_gives_a_memo_that_says_what_is_missing(client, people):
+    collaboration, users = people
+    kommun = users["coordinator"].memberships.get().party
+    client = as_user(client, users["coordinator"])
+    c = memos.content(collaboration, memos.memo_of(collaboration, kommun))
+    assert c["form"] is None and c["budget"]["lines"] == []
+    assert c["proposal"].startswith("[Nämnden] beslutar att ingå en överenskommelse om samverkan med Föreningen")
+    assert c["attachments"] == ["Bilaga 1: Överenskommelse (inte påbörjad i Samverkan)"]
+    document = Document(io.BytesIO(client.get(url("memo_docx", collaboration)).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Parterna har inte valt samverkansform i Samverkan." in text
+    assert "Ingen budget är införd i samverkan." in text
+    assert "Föreningen Gemenskap: organisationsnumret saknas, summan kan inte räknas fram." in text
+    assert client.get(url("memo_pdf", collaboration)).status_code == 200
