@@ -30,7 +30,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Emu, Mm, Pt
 
 from projects.common.amounts import format_amount
 
@@ -115,10 +115,16 @@ def new_document(*, title, author="", subject="", keywords=""):
         for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme"):
             fonts.attrib.pop(qn(theme), None)
     document.styles["Normal"].font.size = Pt(11)
+    document.styles["Table Grid"].font.size = Pt(9)
     settings = document.settings.element
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:val"), LANGUAGE)
+    # A4 with the margins of a Swedish letter (the template is US Letter).
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     _page_numbers(document)
     return document
 
@@ -207,6 +213,13 @@ def table(document, headers, rows, *, numeric=(), caption=""):
     grid = document.add_table(rows=1, cols=len(headers))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    # The whole width of the page, the columns fitted to their contents (Word and LibreOffice).
+    width = grid._tbl.tblPr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        grid._tbl.tblPr.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
     header = grid.rows[0]
     properties = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -225,8 +238,26 @@ def table(document, headers, rows, *, numeric=(), caption=""):
             _lines(cell.paragraphs[0], "" if text is None else str(text))
             if index in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))  # an amount on one line
+    _widths(document, grid, len(headers), numeric)
     document.add_paragraph()
     return grid
+
+
+def _widths(document, grid, count, numeric):
+    """The columns' widths: an amount's column as wide as "1 234 567 kr", the text columns sharing the
+    rest of the page's width (set on the grid and on every cell: Word reads the one, LibreOffice the other)."""
+    section = document.sections[0]
+    whole = section.page_width - section.left_margin - section.right_margin
+    number = Mm(22)
+    texts = count - len(numeric)
+    text = Emu((whole - number * len(numeric)) // texts) if texts else number
+    widths = [number if index in numeric else text for index in range(count)]
+    for column, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+        column.set(qn("w:w"), str(int(width.twips)))
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
 
 
 def budget_table(document, budget):
