@@ -53,6 +53,7 @@ from projects.meetings.models import (  # noqa: F401
     Meeting,
     MeetingParticipant,
 )
+from projects.memo.models import DecisionMemo  # noqa: F401
 from projects.notifications.models import Notice, Profile  # noqa: F401
 from projects.organisations.models import (  # noqa: E402,F401  (models of the organisations feature, same app)
     JoinRequest,

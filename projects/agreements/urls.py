@@ -23,6 +23,7 @@ urlpatterns = [
     path("beslut-senast/", views.agreement_decide_by, name="agreement_decide_by"),
     path("uppgifter/", views.agreement_record, name="agreement_record"),
     path("pdf/", views.agreement_pdf, name="agreement_pdf"),
+    path("word/", views.agreement_docx, name="agreement_docx"),
     path("utskrift/", views.agreement_print, name="agreement_print"),
     path("export/<int:export_pk>/", views.agreement_export, name="agreement_export"),
     path("jamfor/", views.agreement_compare, name="agreement_compare"),

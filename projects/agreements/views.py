@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.agreements import permissions as perms
 from projects.agreements import services as agreements
+from projects.agreements import word
 from projects.agreements.forms import (
     AgreementStartForm,
     DecideByForm,
@@ -26,7 +27,7 @@ from projects.agreements.forms import (
 from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion, PdfExport
 from projects.agreements.queries import decision_recorders
 from projects.agreements.services import AgreementError
-from projects.common import pdf, versioned
+from projects.common import docx, pdf, versioned
 from projects.common.comments import thread
 from projects.common.forms import CommentForm, form_errors
 from projects.core.permissions import collaboration_required, policy
@@ -426,6 +427,30 @@ def agreement_pdf(request, collaboration):
     if version is None:
         return pdf.response(pdf.render_pdf(content, draft=True), name)
     return pdf.response(agreements.version_pdf(version), name)
+
+
+@login_required
+@require_GET
+@collaboration_required(perms.VIEW)
+def agreement_docx(request, collaboration):
+    """The draft, or a locked or decided version (?version=N), as a Word file: a copy to work in
+    (projects/agreements/word.py)."""
+    agreement = _agreement(collaboration)
+    if agreement is None:
+        return _to_agreement(request, collaboration)
+    version, decisions = None, []
+    if number := request.GET.get("version"):
+        version = agreement.versions.filter(number=_as_id(number)).select_related("agreement__collaboration").first()
+        if version is None:
+            return _to_agreement(request, collaboration)
+        content = version.content
+        decisions = list(version.decisions.select_related("party__organisation"))
+        name = f"{slugify(agreement.title)[:60]}-v{version.number}-{version.short_hash}.docx"
+    else:
+        content = agreements.snapshot(agreement)
+        name = f"{slugify(agreement.title)[:60]}-utkast.docx"
+    data = word.render(content, version=version, decisions=decisions, generated_at=timezone.localtime())
+    return docx.response(data, name)
 
 
 @login_required

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.core.permissions import policy
+
 
 @dataclass(frozen=True)
 class Page:
@@ -21,6 +23,9 @@ class Page:
     url_name: str
     # Other URL names (or prefixes ending in "_") that are this page's sub-pages and actions.
     also: tuple = ()
+    # A named permission the person needs, for their own party, to see the page in the menu ("" for
+    # every member): a page only some parties use (the public party's memo).
+    perm: str = ""
 
     def owns(self, url_name):
         if url_name == self.url_name:
@@ -68,6 +73,7 @@ DESTINATIONS = (
             Page(_("Budget"), "budget", ("budget_",)),
             Page(_("Stöd av mindre betydelse"), "state_aid", ("state_aid_",)),
             Page(_("Publicering"), "publication", ("publication_",)),
+            Page(_("Tjänsteskrivelse"), "memo", ("memo_",), perm="memo.prepare"),
         ),
     ),
     Destination(
@@ -110,10 +116,18 @@ def page_of(url_name):
     return None, None
 
 
-def collaboration_nav(collaboration, url_name):
+def _shown(page, collaboration, user):
+    if not page.perm:
+        return True
+    membership = policy.membership(user, collaboration) if user is not None else None
+    return membership is not None and policy.user_has_permission(user, page.perm, collaboration, membership.party)
+
+
+def collaboration_nav(collaboration, url_name, user=None):
     """The menu for a page of ``collaboration`` whose URL name is ``url_name``: each destination with
     its link (its first page), whether it is current, and its pages with links and their own marks.
-    ``current`` is "page" on the page itself and "true" on the page a sub-page belongs to."""
+    ``current`` is "page" on the page itself and "true" on the page a sub-page belongs to. A page with
+    a permission (``Page.perm``) is left out for ``user`` without it."""
     here_destination, here_page = page_of(url_name)
     menu = []
     for destination in DESTINATIONS:
@@ -124,6 +138,7 @@ def collaboration_nav(collaboration, url_name):
                 "current": ("page" if page.url_name == url_name else "true") if page == here_page else "",
             }
             for page in destination.pages
+            if _shown(page, collaboration, user)
         ]
         current = destination == here_destination
         menu.append(

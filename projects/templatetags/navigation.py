@@ -9,4 +9,5 @@ register = template.Library()
 def collaboration_nav(context, collaboration):
     """The collaboration's menu for the page being rendered (projects/common/navigation.py)."""
     match = getattr(context.get("request"), "resolver_match", None)
-    return build(collaboration, match.url_name if match else "")
+    request = context.get("request")
+    return build(collaboration, match.url_name if match else "", getattr(request, "user", None))

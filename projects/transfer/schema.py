@@ -32,6 +32,7 @@ from projects.core.schema import ORGANISATION  # noqa: F401
 from projects.form_choice import schema as form_choice
 from projects.goals import schema as goals
 from projects.meetings import schema as meetings
+from projects.memo import schema as memo
 from projects.notifications import schema as notifications
 from projects.phases import schema as phases
 from projects.principles import schema as principles
@@ -43,7 +44,7 @@ from projects.state_aid import schema as state_aid
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
-    reports, screening, state_aid, budget, publication,
+    reports, screening, state_aid, budget, publication, memo,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip

@@ -170,6 +170,7 @@ CASES = {
         perm="agreements.record_party_details",
     ),
     "projects:agreement_pdf": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="agreements.view"),
+    "projects:agreement_docx": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="agreements.view"),
     "projects:agreement_print": Case(kwargs=pk, expect=MEMBERS_VIEW, perm="agreements.view"),
     "projects:agreement_export": Case(
         kwargs=lambda ctx: pk(ctx) | {"export_pk": ctx["export"].pk}, expect=MEMBERS_VIEW, perm="agreements.view"

@@ -149,6 +149,7 @@ class Command(BaseCommand):
         _demo_state_aid(collaboration, users)
         _demo_budget(collaboration, users[PEOPLE[0][0]], self.dates.today)
         _demo_publication(collaboration, users, self.dates.today)
+        _demo_memo(collaboration, users[PEOPLE[0][0]])
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for email, name, org, role in PEOPLE:
@@ -458,3 +459,24 @@ def _demo_publication(collaboration, users, today):
     if version is None or version.publications.exists():
         return
     publication.consent(version, party=anna.memberships.get(collaboration=collaboration).party, user=anna)
+
+
+def _demo_memo(collaboration, anna):
+    """Exempelkommun's decision memo for its committee, with the proposal as the official wrote it."""
+    from projects.memo import services as memos
+    from projects.memo.models import DecisionMemo
+
+    kommun = collaboration.parties.filter(organisation__org_number="212000-1355").first()
+    if kommun is None or DecisionMemo.objects.filter(collaboration=collaboration).exists():
+        return
+    memos.save_memo(
+        collaboration,
+        kommun,
+        user=anna,
+        base_version=0,
+        committee="Kultur- och fritidsnämnden",
+        record_number="KFN 2026/114",
+        official_name=anna.get_full_name(),
+        official_title="Utvecklingsstrateg",
+        proposal=memos.default_proposal(collaboration, "Kultur- och fritidsnämnden"),
+    )
