@@ -12,6 +12,8 @@ FEATURES = {
     "reports",
     "budget",
     "state_aid",
+    "memo",
+    "publication",
     "checklists",
     "agreements",
     "form_choice",
