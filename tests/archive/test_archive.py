@@ -256,3 +256,18 @@ def test_the_vendored_schemas_are_those_eark_validator_bundles():
 
     for path in Path(eark.SCHEMA_DIR).glob("*.xsd"):
         assert path.read_bytes() == files(schema).joinpath(path.name).read_bytes(), path.name
+
+
+def test_a_coordinator_of_the_association_gets_the_package_named_by_its_own_record_number(client, decided):
+    """Every party's coordinators download it; the name carries the downloader's own party's number."""
+    from projects.core.models import Role
+
+    collaboration, users, version = decided
+    membership = users["editor"].memberships.get()
+    membership.role = Role.COORDINATOR
+    membership.save(update_fields=["role"])
+    PartyRecordFactory(agreement=version.agreement, party=membership.party, record_number="GEM 2026/4")
+    name = archive.filename(version, membership=membership, today=date(2026, 12, 4))
+    assert name == "GEM-2026-4_Motesplats-for-unga-Lodz-script-amp_v1_2026-12-04_e-arkiv.zip"
+    client.force_login(users["reader"])
+    assert client.get(reverse("projects:archive_package", args=[collaboration.pk, version.pk])).status_code == 403
