@@ -40,6 +40,9 @@ def decided(people):
     agreement.save(update_fields=["title"])
     agreement.sections.filter(text="").update(text=f"Text {HOSTILE}")
     coordinator_party = users["coordinator"].memberships.get().party
+    association = users["editor"].memberships.get().party.organisation
+    association.name = f"Föreningen {HOSTILE}"
+    association.save(update_fields=["name"])
     PartyRecordFactory(agreement=agreement, party=coordinator_party, record_number=f"KS-2026/123 {HOSTILE}")
     version = decided_version(agreement, body=f"Kommunstyrelsen {HOSTILE}", reference=lambda party: f"§ 7 {HOSTILE}")
     version.pdf = b"%PDF-1.7\n% the archival PDF\n"
@@ -183,6 +186,8 @@ def test_text_outside_latin_1_is_escaped_in_the_xml(package):
     assert title == f"Mötesplats för unga {HOSTILE}"
     numbers = [n.text for n in description.iterfind("s:parties/s:party/s:recordNumber", ns)]
     assert f"KS-2026/123 {HOSTILE}" in numbers
+    names = [n.text for n in description.iterfind("s:parties/s:party/s:name", ns)]
+    assert f"Föreningen {HOSTILE}" in names
     bodies = [b.text for b in description.iterfind("s:decisions/s:decision/s:body", ns)]
     assert bodies == [f"Kommunstyrelsen {HOSTILE}"] * 2
     raw = (root / "metadata/descriptive/overenskommelse.xml").read_bytes()
@@ -190,6 +195,7 @@ def test_text_outside_latin_1_is_escaped_in_the_xml(package):
     dc = etree.parse(str(root / "metadata/descriptive/dc.xml")).getroot()
     identifiers = [i.text for i in dc.iterfind(f"{{{archive.DC_NS}}}identifier")]
     assert any(f"KS-2026/123 {HOSTILE}" in i for i in identifiers)
+    assert f"Föreningen {HOSTILE}" in [c.text for c in dc.iterfind(f"{{{archive.DC_NS}}}creator")]
     mets = etree.parse(str(root / "METS.xml")).getroot()
     assert mets.get("LABEL") == f"Mötesplats för unga {HOSTILE}, version 1"
     premis = (root / "metadata/preservation/premis.xml").read_text(encoding="utf-8")
