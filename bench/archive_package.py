@@ -242,7 +242,8 @@ def main():
             size, data, files, meetings = results[name]
             split = {part: statistics.median(values) for part, values in part_times[name].items()}
             median = statistics.median(times[name])
-            rest = max(median - sum(split.values()), 0.0)  # the parts are timed alone: on a busy machine they may add up to more
+            # The parts are timed alone: on a busy machine they may add up to more than the whole.
+            rest = max(median - sum(split.values()), 0.0)
             detail = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in split.items())
             print(
                 f"  {name:<6} {median:6.2f} s  ZIP {size / 1024:,.0f} KiB ({data / 1024:,.0f} KiB unpacked, "
