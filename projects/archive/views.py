@@ -1,4 +1,5 @@
-"""The e-archive package's download: built into a temporary file, sent as it is read."""
+"""The e-archive package's download: built into a temporary file, sent as it is read. A POST (the
+agreement page's button): the download is recorded in the activity list, and a GET writes nothing."""
 
 import tempfile
 
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from projects.agreements.models import AgreementVersion
 from projects.archive import permissions as perms
@@ -19,7 +20,7 @@ IN_MEMORY = 32 * 1024 * 1024
 
 
 @login_required
-@require_GET
+@require_POST
 @collaboration_required(perms.DOWNLOAD)
 def archive_package(request, collaboration, version_pk):
     """A decided version's package (a ZIP). A version not decided has none: back to the agreement,

@@ -1,6 +1,8 @@
 """Permission-matrix cases for the e-archive package (merged into tests/test_permission_matrix.py)."""
 
 from projects.agreements.models import AgreementVersion
+from projects.archive.models import ARCHIVE_DOWNLOADED
+from projects.core.models import Event
 from tests.factories import decided_version
 from tests.matrix import MANAGE, Case
 
@@ -20,5 +22,12 @@ def _decided(ctx):
 CASES = {
     # The package holds the collaboration file (names and e-mail addresses): coordinators only, of
     # every party (the municipality's e-archive, and the association's own records).
-    "projects:archive_package": Case(kwargs=_decided, expect=MANAGE, perm="archive.download"),
+    # A POST: the download is recorded in the activity list (a GET writes nothing, and is refused).
+    "projects:archive_package": Case(
+        kwargs=_decided,
+        method="post",
+        expect=MANAGE,
+        perm="archive.download",
+        effect=lambda ctx: Event.objects.filter(kind=ARCHIVE_DOWNLOADED).count(),
+    ),
 }

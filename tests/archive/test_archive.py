@@ -61,7 +61,7 @@ def decided(people):
 
 def download(client, user, collaboration, version):
     client.force_login(user)
-    return client.get(reverse("projects:archive_package", args=[collaboration.pk, version.pk]))
+    return client.post(reverse("projects:archive_package", args=[collaboration.pk, version.pk]))
 
 
 def unpack(response, tmp_path):
@@ -241,7 +241,7 @@ def test_another_collaborations_version_is_not_found(client, decided, people):
 
     other = CollaborationFactory()
     client.force_login(users["coordinator"])
-    response = client.get(reverse("projects:archive_package", args=[other.pk, version.pk]))
+    response = client.post(reverse("projects:archive_package", args=[other.pk, version.pk]))
     assert response.status_code == 404
 
 
@@ -276,4 +276,11 @@ def test_a_coordinator_of_the_association_gets_the_package_named_by_its_own_reco
     name = archive.filename(version, membership=membership, today=date(2026, 12, 4))
     assert name == "GEM-2026-4_Motesplats-for-unga-Lodz-script-amp_v1_2026-12-04_e-arkiv.zip"
     client.force_login(users["reader"])
-    assert client.get(reverse("projects:archive_package", args=[collaboration.pk, version.pk])).status_code == 403
+    assert client.post(reverse("projects:archive_package", args=[collaboration.pk, version.pk])).status_code == 403
+
+
+def test_a_get_is_refused_and_records_nothing(client, decided):
+    collaboration, users, version = decided
+    client.force_login(users["coordinator"])
+    assert client.get(reverse("projects:archive_package", args=[collaboration.pk, version.pk])).status_code == 405
+    assert not Event.objects.filter(kind=ARCHIVE_DOWNLOADED).exists()
