@@ -10,6 +10,7 @@ from projects.agreements.models import (  # noqa: F401
     PartyRecord,
     PdfExport,
 )
+from projects.archive.models import ARCHIVE_DOWNLOADED  # noqa: F401  (the event kind; no models)
 from projects.budget.models import BudgetLine  # noqa: F401
 from projects.checklists.models import (  # noqa: F401
     Answer,

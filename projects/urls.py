@@ -20,6 +20,7 @@ urlpatterns = [
     path("samverkan/<int:pk>/", include("projects.reports.urls")),
     path("samverkan/<int:pk>/", include("projects.budget.urls")),
     path("samverkan/<int:pk>/tjansteskrivelse/", include("projects.memo.urls")),
+    path("samverkan/<int:pk>/", include("projects.archive.urls")),
     path("", include("projects.transfer.urls")),
     path("", include("projects.organisations.urls")),
     path("", include("projects.notifications.urls")),

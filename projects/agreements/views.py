@@ -27,6 +27,7 @@ from projects.agreements.forms import (
 from projects.agreements.models import Agreement, AgreementComment, AgreementSection, AgreementVersion, PdfExport
 from projects.agreements.queries import decision_recorders
 from projects.agreements.services import AgreementError
+from projects.archive import permissions as archive_perms
 from projects.common import docx, pdf, versioned
 from projects.common.comments import thread
 from projects.common.forms import CommentForm, form_errors
@@ -147,6 +148,7 @@ def _render_detail(
             "current": current,
             "parties": [(p, records.get(p.pk)) for p in parties],
             "can_manage": can_manage,
+            "can_archive": policy.user_has_permission(request.user, archive_perms.DOWNLOAD, collaboration),
             "can_write": agreement.state == Agreement.State.DRAFT
             and policy.user_has_permission(
                 request.user, perms.WRITE_SECTION, collaboration, agreement, ignore_archived=True

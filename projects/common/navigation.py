@@ -69,7 +69,7 @@ DESTINATIONS = (
         "agreement",
         _("Överenskommelse"),
         (
-            Page(_("Överenskommelse"), "agreement", ("agreement_",)),
+            Page(_("Överenskommelse"), "agreement", ("agreement_", "archive_package")),
             Page(_("Budget"), "budget", ("budget_",)),
             Page(_("Stöd av mindre betydelse"), "state_aid", ("state_aid_",)),
             Page(_("Publicering"), "publication", ("publication_",)),
