@@ -72,6 +72,7 @@ from projects.principles.models import (  # noqa: F401
     PrincipleCommitment,
     PrincipleConcern,
 )
+from projects.records.models import SealedRecord  # noqa: F401
 from projects.reports.models import (  # noqa: F401
     Report,
     ReportComment,

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("projects.organisations.urls")),
     path("", include("projects.notifications.urls")),
     path("", include("projects.state_aid.urls")),
+    path("", include("projects.records.urls")),
 ]
