@@ -12,7 +12,11 @@ to its XMP packet, with pikepdf:
 - ``dc:language`` (sv), ``dc:identifier`` (``urn:sha256:`` + the version's content hash) and the
   record's own properties in the ``samverkan`` namespace (``ContentHash``, ``AgreementVersion``,
   ``Collaboration``, ``DecidedOn``), described by an extension schema too;
-- ``/ViewerPreferences /DisplayDocTitle true`` (PDF/UA: the title, not the file name, in the title bar).
+- ``/ViewerPreferences /DisplayDocTitle true`` (PDF/UA: the title, not the file name, in the title bar);
+- the empty signature field that the seal fills (``SEAL_FIELD``): an invisible widget (a zero rectangle,
+  the Print flag, as PDF/A asks) on the last page, tagged as a ``Form`` structure element with a
+  description (PDF/UA: every widget in the structure tree, with ``/TU``). pyHanko then signs that field
+  instead of adding an untagged one.
 
 The renderer fetches nothing (projects.common.pdf.StaticOnlyFetcher: the app's own static files only).
 """
@@ -85,6 +89,50 @@ def _extension_schemas(rdf):
             etree.SubElement(item, _q("pdfaProperty", "description")).text = text
 
 
+SEAL_FIELD = "Sigill"
+SEAL_FIELD_DESCRIPTION = "Elektroniskt sigill: visar att filen är den beslutade versionen och inte har ändrats"
+
+
+def _add_seal_field(document):
+    page = document.pages[-1].obj
+    root = document.Root.StructTreeRoot
+    nums = root.ParentTree.Nums
+    key = max([int(nums[i]) for i in range(0, len(nums), 2)] + [int(root.get("/ParentTreeNextKey", 0)) - 1]) + 1
+    widget = document.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Sig,
+            T=pikepdf.String(SEAL_FIELD),
+            TU=pikepdf.String(SEAL_FIELD_DESCRIPTION),
+            Rect=[0, 0, 0, 0],
+            F=132,  # Print + Locked
+            P=page,
+            StructParent=key,
+        )
+    )
+    if "/Annots" not in page:
+        page.Annots = pikepdf.Array()
+    page.Annots.append(widget)
+    document.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([widget]))
+    top = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+    element = document.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.Form,
+            P=top,
+            Pg=page,
+            Alt=pikepdf.String(SEAL_FIELD_DESCRIPTION),
+            K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=widget, Pg=page),
+        )
+    )
+    if not isinstance(top.K, pikepdf.Array):
+        top.K = pikepdf.Array([top.K])
+    top.K.append(element)
+    nums.extend([key, element])
+    root.ParentTreeNextKey = key + 1
+
+
 def add_record_metadata(data, *, content_hash, version_number, collaboration, decided_on, lang="sv"):
     """``data``: WeasyPrint's PDF/A-2a. Returns the PDF with the XMP additions above (a full rewrite by
     qpdf, before any signature)."""
@@ -113,6 +161,7 @@ def add_record_metadata(data, *, content_hash, version_number, collaboration, de
         )
         document.Root.Metadata = document.make_stream(packet, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
         document.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        _add_seal_field(document)
         out = io.BytesIO()
         document.save(out, fix_metadata_version=False)
         return out.getvalue()

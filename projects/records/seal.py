@@ -21,9 +21,11 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from projects.records import archival
+
 logger = logging.getLogger(__name__)
 
-FIELD_NAME = "Sigill"
+FIELD_NAME = archival.SEAL_FIELD  # the tagged, empty field the archival PDF carries
 
 
 class SealError(Exception):
@@ -77,7 +79,8 @@ def timestamper():
 
 
 def seal(data, certificate, *, reason="Beslutad version", location=""):
-    """``data`` signed as PAdES B-B (B-T with a timestamp), in an invisible signature field."""
+    """``data`` signed as PAdES B-B (B-T with a timestamp), in its invisible signature field (made by
+    archival.add_record_metadata; pyHanko adds one, untagged, to a PDF without it)."""
     if certificate.expired:
         raise SealError(f"the seal certificate expired {certificate.not_after:%Y-%m-%d}")
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)

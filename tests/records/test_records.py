@@ -84,6 +84,12 @@ def test_the_archival_pdf_reads_back_as_pdf_a_2a_and_pdf_ua_1(decided):
         for font in fonts:  # every font embedded (Type 0 fonts through their descendant)
             descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
+        fields = root.AcroForm.Fields
+        assert len(fields) == 1 and fields[0].FT == "/Sig" and fields[0].F & 4 and not fields[0].F & 2  # printed
+        forms = [e for e in root.StructTreeRoot.K[0].K if isinstance(e, pikepdf.Dictionary) and e.get("/S") == "/Form"]
+        assert forms and forms[0].K.Obj.objgen == fields[0].objgen  # the seal's widget is tagged (PDF/UA)
+        assert "/TU" in fields[0] and "/Alt" in forms[0]
+        assert not document.check_pdf_syntax()  # qpdf finds nothing wrong
         raw = document.Root.Metadata.read_bytes()
         assert b"pdfaExtension:schemas" in raw and b"http://www.aiim.org/pdfua/ns/id/" in raw  # described
 
