@@ -41,7 +41,7 @@ class CheckForm(forms.Form):
         if len(data) > MAX_BYTES:
             raise forms.ValidationError(_("Filen är större än 20 MB. Välj en mindre PDF-fil."))
         if b"%PDF-" not in data[:1024]:
-            raise forms.ValidationError(_("Filen är inte en PDF-fil. Välj en fil som slutar på .pdf."))
+            raise forms.ValidationError(_("Filen är inte en PDF-fil. Välj PDF-filen med den beslutade överenskommelsen."))
         try:
             with pikepdf.open(io.BytesIO(data)) as document:
                 encrypted = document.is_encrypted
