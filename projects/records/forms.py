@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 CHECKS_PER_HOUR = 30  # per client address, then the page asks to wait
+TOO_LARGE = gettext_lazy("Filen är större än 20 MB. Välj en mindre PDF-fil.")
 
 
 class CheckForm(forms.Form):
@@ -33,15 +34,26 @@ class CheckForm(forms.Form):
         self.request = request
         self.fields["file"].widget.attrs.update({"accept": "application/pdf,.pdf"})
 
+    @classmethod
+    def too_large(cls, request):
+        """The form, refused before the upload is read, when the request says it is larger than the cap."""
+        form = cls({}, {}, request=request)
+        form.full_clean()
+        form.errors.clear()
+        form.add_error("file", TOO_LARGE)
+        return form
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("Filen är större än 20 MB. Välj en mindre PDF-fil."))
+            raise forms.ValidationError(TOO_LARGE)
         data = upload.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise forms.ValidationError(_("Filen är större än 20 MB. Välj en mindre PDF-fil."))
+            raise forms.ValidationError(TOO_LARGE)
         if b"%PDF-" not in data[:1024]:
-            raise forms.ValidationError(_("Filen är inte en PDF-fil. Välj PDF-filen med den beslutade överenskommelsen."))
+            raise forms.ValidationError(
+                _("Filen är inte en PDF-fil. Välj PDF-filen med den beslutade överenskommelsen.")
+            )
         try:
             with pikepdf.open(io.BytesIO(data)) as document:
                 encrypted = document.is_encrypted

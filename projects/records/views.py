@@ -8,9 +8,16 @@ from django.views.decorators.http import require_http_methods
 
 from projects.records import queries
 from projects.records import services as records
-from projects.records.forms import CheckForm
+from projects.records.forms import MAX_BYTES, CheckForm
 
 PAGE = "projects/records/document_check.html"
+
+
+def _declared_size(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @never_cache
@@ -18,7 +25,9 @@ PAGE = "projects/records/document_check.html"
 def document_check(request):
     result = None
     checked = False
-    if request.method == "POST":
+    if request.method == "POST" and _declared_size(request) > MAX_BYTES + 64 * 1024:
+        form = CheckForm.too_large(request)  # refused before the body is read
+    elif request.method == "POST":
         form = CheckForm(request.POST, request.FILES, request=request)
         if form.is_valid():
             checked = True

@@ -280,6 +280,14 @@ def test_an_oversize_file_is_refused(client, monkeypatch):
     assert response.status_code == 422 and "större än 20 MB" in response.content.decode()
 
 
+def test_a_request_larger_than_the_cap_is_refused_before_it_is_read(client, monkeypatch):
+    from projects.records import views
+
+    monkeypatch.setattr(views, "MAX_BYTES", 10)
+    response = upload(client, b"%PDF-1.7\n" + b"0" * 100_000)
+    assert response.status_code == 422 and "större än 20 MB" in response.content.decode()
+
+
 def test_the_check_page_is_public_and_limits_checks_per_address(client):
     assert client.get(CHECK).status_code == 200
     blank = pikepdf.new()
