@@ -21,7 +21,7 @@ from projects.records import services as records
 from projects.records.forms import CHECKS_PER_HOUR
 from projects.records.models import SEAL_FAILED, SealedRecord
 from samverkan import deployment_checks as dc
-from tests.records.certs import issued_seal
+from tests.records.certs import issued_seal, local_timestamper
 
 pytestmark = pytest.mark.django_db
 
@@ -188,10 +188,12 @@ def test_an_issued_certificate_seals_for_real_and_a_timestamper_is_used_when_con
     settings.TSA_URL = "https://tsa.example.invalid/"
     stamper = seal.timestamper()
     assert stamper.url == settings.TSA_URL  # never reached: the test replaces it below
-    monkeypatch.setattr(seal, "timestamper", lambda: None)
+    monkeypatch.setattr(seal, "timestamper", local_timestamper)  # pyHanko's own, in-process
     record = records.seal_version(decide(collaboration, users))
     assert record.state == SealedRecord.State.SEALED and "Kommunens e-sigill" in record.certificate_subject
-    assert seal.check(bytes(record.pdf), record.certificate_sha256).intact
+    assert record.timestamped
+    result = seal.check(bytes(record.pdf), record.certificate_sha256)
+    assert result.intact and result.ours and result.timestamped
 
 
 def test_the_decided_page_says_test_seal_and_links_the_check(client, people, test_seal):
