@@ -171,6 +171,21 @@ def test_a_failed_seal_is_kept_unsealed_logged_and_said(people, settings, tmp_pa
     assert records.seal_version(version).state == SealedRecord.State.TEST_SEAL
 
 
+def test_seal_decided_seals_what_was_left_unsealed(people, settings, tmp_path, test_seal):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    collaboration, users = people
+    version = decide(collaboration, users)  # decided before the seal (no record), as in older data
+    out = StringIO()
+    call_command("seal_decided", stdout=out)
+    assert "Sealed 0, with the test seal 1, still unsealed 0" in out.getvalue()
+    assert SealedRecord.objects.get(version=version).sealed
+    call_command("seal_decided", stdout=out)  # nothing left
+    assert SealedRecord.objects.count() == 1
+
+
 def test_an_expired_certificate_does_not_seal(people, settings, tmp_path):
     collaboration, users = people
     settings.SEAL_PKCS12_PATH = str(issued_seal(tmp_path / "old.p12", "pw", expired=True))
