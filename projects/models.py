@@ -75,6 +75,7 @@ from projects.principles.models import (  # noqa: F401
     PrincipleConcern,
 )
 from projects.publication.models import Publication, PublicationConsent  # noqa: F401
+from projects.records.models import SealedRecord  # noqa: F401
 from projects.reports.models import (  # noqa: F401
     Report,
     ReportComment,

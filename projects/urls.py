@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("projects.notifications.urls")),
     path("", include("projects.state_aid.urls")),
     path("", include("projects.publication.urls")),
+    path("", include("projects.records.urls")),
 ]

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.adapters import client_ip
+from projects.common import ratelimit
 
 # When the service was last assessed and the statement last updated (Digg asks for both). Change them
 # with the statement's text (templates/accessibility/statement.html) after a new assessment.
@@ -105,14 +104,7 @@ class FeedbackForm(forms.Form):
 
 def _within_limit(request):
     """Counts one message from the client's address; False past FEEDBACK_PER_HOUR in the hour."""
-    key = f"accessibility-feedback:{client_ip(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= FEEDBACK_PER_HOUR
+    return ratelimit.within_limit(request, "accessibility-feedback", FEEDBACK_PER_HOUR)
 
 
 def send_feedback(data, request):

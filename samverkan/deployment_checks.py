@@ -34,6 +34,7 @@ WORKER_SEEN_MINUTES = 60
 # A task ready for longer than this means no worker is taking tasks (the same limit as /halsa/?full=1).
 QUEUE_MAX_AGE_MINUTES = 10
 HEALTH_PATH = "halsa/"
+SEAL_WARN_DAYS = 30  # the seal certificate expires within this many days: a warning
 
 
 @dataclass
@@ -502,6 +503,38 @@ def check_service_owner(ctx):
     return Result("service_owner", OK, f"service owner: {name} <{email}>")
 
 
+def check_seal(ctx):
+    """Decided agreements are sealed with the certificate in SEAL_PKCS12_PATH (projects/records/seal.py):
+    it must be readable with SEAL_PKCS12_PASSWORD, valid for at least SEAL_WARN_DAYS more, and not
+    self-signed (the development's test seal, manage.py make_test_seal)."""
+    from projects.records import seal
+
+    path = ctx.setting("SEAL_PKCS12_PATH", "") or ""
+    if not path or not Path(path).is_file():
+        return Result("seal", FAIL, f"the seal certificate is missing: SEAL_PKCS12_PATH ({path or 'not set'})")
+    try:
+        certificate = seal.load_certificate(path, ctx.setting("SEAL_PKCS12_PASSWORD", "") or "")
+    except Exception as exc:  # unreadable, wrong password, not PKCS#12
+        return Result("seal", FAIL, f"the seal certificate cannot be read: {exc}")
+    if certificate.expired:
+        return Result(
+            "seal", FAIL, f"the seal certificate expired {certificate.not_after:%Y-%m-%d}: {certificate.subject}"
+        )
+    if certificate.self_signed:
+        return Result(
+            "seal",
+            FAIL,
+            f"the seal certificate is self-signed (a test seal): {certificate.subject}; use the organisation's "
+            "seal certificate",
+        )
+    left = certificate.not_after - timezone.now()
+    if left < timedelta(days=SEAL_WARN_DAYS):
+        return Result("seal", WARN, f"the seal certificate expires {certificate.not_after:%Y-%m-%d}: renew it")
+    timestamp = ctx.setting("TSA_URL", "") or ""
+    note = f", timestamps from {timestamp}" if timestamp else ", no timestamp service (TSA_URL)"
+    return Result("seal", OK, f"seal: {certificate.subject}, valid until {certificate.not_after:%Y-%m-%d}{note}")
+
+
 def check_cache(ctx):
     caches = ctx.setting("CACHES") or {}
     backend = caches.get("default", {}).get("BACKEND", "")
@@ -551,6 +584,7 @@ CHECKS = [
     check_oidc,
     check_privacy_controller,
     check_service_owner,
+    check_seal,
 ]
 
 

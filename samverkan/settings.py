@@ -447,3 +447,10 @@ ENDED_INVITATIONS_DAYS = int(env("ENDED_INVITATIONS_DAYS", "90"))
 SERVICE_OWNER_NAME = env("SERVICE_OWNER_NAME", "Exempelkommun")
 SERVICE_OWNER_EMAIL = env("SERVICE_OWNER_EMAIL", "tillganglighet@exempelkommun.se")
 SERVICE_OWNER_PHONE = env("SERVICE_OWNER_PHONE", "010-123 45 67")
+
+# The seal on decided agreements (projects/records, issue 18): a PKCS#12 file with the service's seal
+# certificate and key, its password, and optionally an RFC 3161 timestamp service. The default is the
+# development's self-signed test seal that `manage.py make_test_seal` (scripts/run) writes under var/.
+SEAL_PKCS12_PATH = env("SEAL_PKCS12_PATH", str(BASE_DIR / "var" / "seal" / "test-seal.p12"))
+SEAL_PKCS12_PASSWORD = env("SEAL_PKCS12_PASSWORD", "test-seal-only")
+TSA_URL = env("TSA_URL", "")

@@ -457,8 +457,12 @@ def test_test_email_failure_is_reported(static_root):
 
 
 @pytest.fixture
-def good_deployment(secure_settings, static_root, monkeypatch):
+def good_deployment(secure_settings, static_root, monkeypatch, tmp_path):
+    from tests.records.certs import issued_seal
+
     settings = secure_settings
+    settings.SEAL_PKCS12_PATH = str(issued_seal(tmp_path / "seal.p12", "sigill"))
+    settings.SEAL_PKCS12_PASSWORD = "sigill"
     for name in ("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SAMVERKAN_ENV", "production")
@@ -533,6 +537,7 @@ def test_command_json_in_a_good_configuration(good_deployment):
         "oidc",
         "privacy_controller",
         "service_owner",
+        "seal",
     ]
     assert {c["name"] for c in report["checks"] if c["status"] == "fail"} == EXPECTED_FAILURES_HERE
     assert set(report["checks"][0]) == {"name", "status", "message"}

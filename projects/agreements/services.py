@@ -614,11 +614,12 @@ def _diff_words(old, new):
     return parts
 
 
-def version_pdf(version, *, keep=False):
+def version_pdf(version, *, keep=False, archival=False):
     """The PDF of a frozen version. A decided version's is made once and kept (``keep``: by the task
     that the last party's decision starts, so that a download, a GET, never writes); one still "för
-    beslut" carries the UTKAST mark and is made on demand."""
-    if version.pdf:
+    beslut" carries the UTKAST mark and is made on demand. ``archival``: rendered afresh as PDF/A-2a for
+    projects.records, which adds its metadata, seals it and keeps it (never kept here)."""
+    if version.pdf and not archival:
         return bytes(version.pdf)
     decisions = list(version.decisions.select_related("party__organisation"))
     # The decisions table names each party as the version does, not as the organisation is named
@@ -631,7 +632,10 @@ def version_pdf(version, *, keep=False):
             if frozen_names.get(decision.party_id):
                 decision.party.organisation.name = frozen_names[decision.party_id]
     decided = version.status == AgreementVersion.Status.DECIDED
-    data = pdf.render_pdf(version.content, version=version, decisions=decisions, draft=not decided)
+    variant = "pdf/a-2a" if archival else "pdf/ua-1"
+    data = pdf.render_pdf(version.content, variant, version=version, decisions=decisions, draft=not decided)
+    if archival:
+        return data
     if decided and keep:
         AgreementVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=data)
     return data

@@ -25,6 +25,8 @@ def render_export(export_id: int):
 
 @task()
 def keep_decided_pdf(version_id: int):
-    """A decided version's PDF, made once when the last party has decided, and kept with it."""
-    version = AgreementVersion.objects.get(pk=version_id)
-    agreements.version_pdf(version, keep=True)
+    """A decided version's PDF, made once when the last party has decided, and kept with it: the archival
+    PDF with the service's seal (projects.records; kept unsealed, and said, when sealing fails)."""
+    from projects.records import services as records  # records imports agreements' services
+
+    records.seal_version(AgreementVersion.objects.get(pk=version_id))

@@ -62,13 +62,14 @@ def render_html(content, *, version=None, decisions=(), draft=True, static_base=
     )
 
 
-def html_to_pdf(html, fetcher=None):
+def html_to_pdf(html, fetcher=None, variant="pdf/ua-1"):
+    """``variant``: WeasyPrint's PDF variant; "pdf/a-2a" for the archival PDF (projects.records.archival)."""
     fetcher = fetcher or StaticOnlyFetcher()
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf(pdf_variant=variant)
 
 
-def render_pdf(content, **kwargs):
-    return html_to_pdf(render_html(content, **kwargs))
+def render_pdf(content, variant="pdf/ua-1", **kwargs):
+    return html_to_pdf(render_html(content, **kwargs), variant=variant)
 
 
 def response(data, name):

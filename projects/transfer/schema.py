@@ -37,6 +37,7 @@ from projects.notifications import schema as notifications
 from projects.phases import schema as phases
 from projects.principles import schema as principles
 from projects.publication import schema as publication
+from projects.records import schema as records
 from projects.reports import schema as reports
 from projects.screening import schema as screening
 from projects.stakeholders import schema as stakeholders
@@ -44,7 +45,7 @@ from projects.state_aid import schema as state_aid
 
 FEATURES = (
     core, checklists, agreements, form_choice, phases, principles, stakeholders, goals, meetings, notifications,
-    reports, screening, state_aid, budget, publication, memo,
+    reports, screening, state_aid, budget, publication, memo, records,
 )  # fmt: skip
 # The order of the lists in the file (version 1 of the format).
 ORDER = [  # fmt: skip
