@@ -27,9 +27,6 @@ from projects.publication import services as publication
 from projects.publication.models import Publication
 from projects.publication.services import PublicationError
 
-# The page that checks a downloaded file's seal (built in another branch of issue 18).
-# TODO(lead): after merging, use {% url 'projects:document_check' %} in the template instead.
-CHECK_PAGE = "/kontrollera/"
 PAGE_SIZE = 25
 
 
@@ -185,7 +182,7 @@ def public_agreement(request, slug):
             "c": queries.public_content(version),
             "canonical": request.build_absolute_uri(url),
             "pdf_url": reverse("projects:public_agreement_pdf", args=[item.slug]),
-            "check_url": CHECK_PAGE,
+            "check_url": reverse("projects:document_check"),
         },
     )
 

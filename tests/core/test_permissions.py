@@ -14,6 +14,7 @@ FEATURES = {
     "state_aid",
     "memo",
     "publication",
+    "archive",
     "checklists",
     "agreements",
     "form_choice",
