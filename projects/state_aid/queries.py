@@ -130,11 +130,12 @@ def _running(outer, until):
 def _totals(number, until, row):
     if row is None:
         return Totals(number, until, Decimal(0), Decimal(0))
+    cent = Decimal("0.01")  # the same on both databases (SQLite's subquery drops the decimals of a whole sum)
     return Totals(
         number,
         until,
-        Decimal(row["upto_general"]) - Decimal(row["before_general"]),
-        Decimal(row["upto_sgei"]) - Decimal(row["before_sgei"]),
+        (Decimal(row["upto_general"]) - Decimal(row["before_general"])).quantize(cent),
+        (Decimal(row["upto_sgei"]) - Decimal(row["before_sgei"])).quantize(cent),
     )
 
 

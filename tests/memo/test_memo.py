@@ -82,8 +82,8 @@ def test_the_content_comes_from_each_source(world):
     (aid,) = c["state_aid"]
     assert (aid["name"], aid["org_number"]) == ("Föreningen Gemenskap", "802000-0009")
     assert [(line["total"], line["ceiling"], line["percent"]) for line in aid["lines"]] == [
-        ("120000", "300000", 40),
-        ("120000", "750000", 16),
+        ("120000.00", "300000", 40),
+        ("120000.00", "750000", 16),
     ]
     assert "grants" not in aid
     assert c["attachments"] == [f"Bilaga 1: Överenskommelse: {collaboration.title} (utkast)"]
