@@ -37,9 +37,7 @@ if __package__ in (None, ""):  # run as a script: bench/ is importable from the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    HOST,
     PG_SERVER,
-    Abort,
     Guard,
     People,
     create_database,
@@ -48,6 +46,8 @@ from bench.common import (
     make_session,
     migrate_and_load_guides,
     setup_django,
+    signed_in_client,
+    timed_get,
 )
 
 DATABASE = "samverkan_bench_budget"
@@ -144,26 +144,10 @@ def urls(pk):
     }
 
 
-def request(client, path):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        began = time.perf_counter()
-        response = client.get(path)
-        elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        raise Abort(f"GET {path} answered {response.status_code}")
-    return elapsed, len(captured.captured_queries)
-
-
 def measure(data, repeat):
     """({size: {url: [seconds]}}, {size: {url: {query counts}}})."""
-    from django.conf import settings
-    from django.test import Client
 
-    client = Client(HTTP_HOST=HOST)
-    client.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    client = signed_in_client(data["session"])
     paths = {size: urls(pk) for size, pk in data["collaborations"].items()}
     times = {size: {name: [] for name in paths[size]} for size in paths}
     queries = {size: {} for size in paths}
@@ -171,7 +155,7 @@ def measure(data, repeat):
         order = SIZES if number % 2 == 0 else tuple(reversed(SIZES))
         for size in order:
             for name, path in paths[size].items():
-                elapsed, count = request(client, path)
+                elapsed, count, _response = timed_get(client, path)
                 if number:  # the first round fills the caches (the session, the guide content)
                     times[size][name].append(elapsed)
                     queries[size].setdefault(name, set()).add(count)

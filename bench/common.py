@@ -197,6 +197,30 @@ def make_session(user):
     return session.session_key
 
 
+def signed_in_client(session_key):
+    """Django's test Client, in this process, signed in with ``session_key`` (make_session)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
+def timed_get(client, path):
+    """(seconds, number of queries, response) of one GET; Abort unless it answered 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        began = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - began
+    if response.status_code != 200:
+        raise Abort(f"GET {path} answered {response.status_code}")
+    return elapsed, len(captured.captured_queries), response
+
+
 # gunicorn ----------------------------------------------------------------------------------------
 
 

@@ -35,9 +35,7 @@ if __package__ in (None, ""):  # run as a script: bench/ is importable from the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    HOST,
     PG_SERVER,
-    Abort,
     Guard,
     People,
     create_database,
@@ -46,6 +44,8 @@ from bench.common import (
     make_session,
     migrate_and_load_guides,
     setup_django,
+    signed_in_client,
+    timed_get,
 )
 
 DATABASE = "samverkan_bench_org_register"
@@ -159,26 +159,10 @@ def urls(org_pk):
     }
 
 
-def request(client, path):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        began = time.perf_counter()
-        response = client.get(path)
-        elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        raise Abort(f"GET {path} answered {response.status_code}")
-    return elapsed, len(captured.captured_queries), response
-
-
 def measure(data, repeat):
     """({size: {url: [seconds]}}, {size: {url: queries}}, {size: spreadsheet rows})."""
-    from django.conf import settings
-    from django.test import Client
 
-    client = Client(HTTP_HOST=HOST)
-    client.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    client = signed_in_client(data["session"])
     paths = {size: urls(pk) for size, pk in data["organisations"].items()}
     times = {size: {name: [] for name in paths[size]} for size in paths}
     queries = {size: {} for size in paths}
@@ -187,7 +171,7 @@ def measure(data, repeat):
         order = ("small", "large") if number % 2 == 0 else ("large", "small")
         for size in order:
             for name, path in paths[size].items():
-                elapsed, count, response = request(client, path)
+                elapsed, count, response = timed_get(client, path)
                 if name == "spreadsheet":
                     rows[size] = response.content.count(b"\r\n") - 1
                 if number:  # the first round fills the caches (the session, the guide content)

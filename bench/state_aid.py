@@ -37,9 +37,7 @@ if __package__ in (None, ""):  # run as a script: bench/ is importable from the 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (
-    HOST,
     PG_SERVER,
-    Abort,
     Guard,
     People,
     create_database,
@@ -48,6 +46,8 @@ from bench.common import (
     make_session,
     migrate_and_load_guides,
     setup_django,
+    signed_in_client,
+    timed_get,
 )
 
 DATABASE = "samverkan_bench_state_aid"
@@ -191,32 +191,16 @@ def urls(size):
     }
 
 
-def request(client, path):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        began = time.perf_counter()
-        response = client.get(path)
-        elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        raise Abort(f"GET {path} answered {response.status_code}")
-    return elapsed, len(captured.captured_queries)
-
-
 def measure_pages(data, repeat):
-    from django.conf import settings
-    from django.test import Client
 
-    client = Client(HTTP_HOST=HOST)
-    client.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    client = signed_in_client(data["session"])
     paths = {size: urls(ids) for size, ids in data["sizes"].items()}
     times = {size: {name: [] for name in paths[size]} for size in paths}
     counts = {size: {} for size in paths}
     for number in range(repeat + 1):
         for size in ("small", "large") if number % 2 == 0 else ("large", "small"):
             for name, path in paths[size].items():
-                elapsed, count = request(client, path)
+                elapsed, count, _response = timed_get(client, path)
                 if number:
                     times[size][name].append(elapsed)
                     counts[size].setdefault(name, set()).add(count)
@@ -225,14 +209,11 @@ def measure_pages(data, repeat):
 
 def measure_totals(data, repeat):
     """{"few"/"many": [seconds of queries.totals]}, {"few"/"many": [seconds of the lookup page]}, totals."""
-    from django.conf import settings
-    from django.test import Client
     from django.urls import reverse
 
     from projects.state_aid import queries
 
-    client = Client(HTTP_HOST=HOST)
-    client.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    client = signed_in_client(data["session"])
     page = reverse("projects:org_state_aid", args=[data["sizes"]["small"]["kommun"]])
     total_times = {"few": [], "many": []}
     page_times = {"few": [], "many": []}
@@ -246,7 +227,7 @@ def measure_totals(data, repeat):
             if number:
                 total_times[label].append(elapsed)
             if number % 10 == 0:  # the page ten times less often: it is the same aggregate and a page around it
-                elapsed, _count = request(client, f"{page}?orgnr={org}")
+                elapsed, _count, _response = timed_get(client, f"{page}?orgnr={org}")
                 if number:
                     page_times[label].append(elapsed)
     return total_times, page_times, shown
